@@ -1,0 +1,23 @@
+"""wordvec: word vectors from raw text with linear algebra (PPMI + truncated SVD).
+
+>>> import wordvec
+>>> wv = wordvec.build("brown")                       # doctest: +SKIP
+>>> wv.most_similar("money", topn=3)                  # doctest: +SKIP
+"""
+
+from .corpus import Corpus
+from .errors import CorpusError, CorpusNotFoundError, FormatError, WordvecError
+from .counts import Cooccurrences
+from .pipeline import DEFAULTS, build, build_from_counts, count
+from .tokenize import Tokenizer
+from .vectors import WordVectors
+from .vocab import Vocabulary
+
+__version__ = "0.1.0"
+
+load = WordVectors.load
+
+__all__ = [
+    "Cooccurrences", "Corpus", "CorpusError", "CorpusNotFoundError", "DEFAULTS", "FormatError", "Tokenizer",
+    "Vocabulary", "WordVectors", "WordvecError", "build", "build_from_counts", "count", "load", "__version__",
+]

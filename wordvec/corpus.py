@@ -1,0 +1,266 @@
+"""Corpus sources: stream documents from files, folders, archives, NLTK and iterables.
+
+A *document* is a ``str`` (raw text, tokenized later) or a ``list[str]`` (tokens, used
+as they are).  Co-occurrence windows never cross a document boundary.  Everything here
+streams: memory does not grow with the size of the corpus.
+
+* plain text file: one document per non-blank line (gensim's ``LineSentence``);
+* WikiExtractor output (detected by a first line ``<doc ...>``): one document per
+  ``<doc>`` block, the tags stripped;
+* ``.gz``, ``.bz2``, ``.xz``: decompressed on the fly, then as above;
+* a folder: every file below it whose name matches ``glob``, in sorted order;
+* a named corpus from ``corpora/catalog.json``: NLTK corpora (one document per NLTK
+  file) and local folders;
+* any iterable of ``str`` or of ``list[str]``.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import lzma
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any, Union
+
+from .errors import CorpusError, CorpusNotFoundError
+
+__all__ = ["Corpus", "Document", "ReadStats", "catalog", "iter_file", "resolve"]
+
+Document = Union[str, list[str]]
+
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+@dataclass
+class ReadStats:
+    """What reading a corpus met: files, documents, bytes and undecodable bytes."""
+
+    files: int = 0
+    documents: int = 0
+    bytes: int = 0
+    replaced_characters: int = 0
+    replaced_in: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"files": self.files, "documents": self.documents, "bytes": self.bytes,
+                "replaced_characters": self.replaced_characters,
+                "replaced_in": self.replaced_in[:20]}
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict[str, Any]]:
+    """The named corpora described in ``corpora/catalog.json``."""
+    text = resources.files("wordvec.corpora").joinpath("catalog.json").read_text("utf-8")
+    data: dict[str, dict[str, Any]] = json.loads(text)
+    return data
+
+
+class Corpus:
+    """One or more corpus sources, iterable any number of times.
+
+    Parameters
+    ----------
+    *sources : str, os.PathLike or iterable of documents
+        Paths (files or folders), corpus names (``"brown"``, ``"nltk:gutenberg"``,
+        see ``corpora/README.md``), or iterables of documents.  A path that exists
+        wins over a name.  Strings *inside* an iterable are documents, never paths.
+    glob : str, default="*"
+        Which files of a folder to read (matched against the file name, recursively).
+    progress : bool, default=False
+        Show a progress bar over the files read.
+
+    Attributes
+    ----------
+    stats : ReadStats
+        Counts from the latest complete or partial pass.
+
+    Examples
+    --------
+    >>> docs = list(Corpus(["The cat sat.", ["a", "token", "list"]]))
+    >>> docs
+    ['The cat sat.', ['a', 'token', 'list']]
+    """
+
+    def __init__(self, *sources: Any, glob: str = "*", progress: bool = False) -> None:
+        if not sources:
+            raise CorpusError("no corpus given: name at least one file, folder or corpus")
+        self.sources = sources
+        self.glob = glob
+        self.progress = progress
+        self.stats = ReadStats()
+        self._resolved = [resolve(s, glob=glob) for s in sources]
+
+    def __iter__(self) -> Iterator[Document]:
+        self.stats = ReadStats()
+        for src in self._resolved:
+            if isinstance(src, _NltkSource):
+                yield from src.documents(self.stats)
+            elif isinstance(src, list) and src and isinstance(src[0], Path):
+                files = src
+                if self.progress and len(files) > 1:
+                    from tqdm.auto import tqdm
+                    files = tqdm(files, desc="reading", unit="file")
+                for path in files:
+                    yield from iter_file(path, self.stats)
+            else:
+                for doc in src:
+                    if not isinstance(doc, (str, list, tuple)):
+                        raise CorpusError(
+                            "a corpus iterable must yield str (text) or list[str] (tokens); "
+                            f"got {type(doc).__name__}")
+                    self.stats.documents += 1
+                    yield doc if not isinstance(doc, tuple) else list(doc)
+
+    def describe(self) -> list[str]:
+        """How each source was resolved, for the model's metadata."""
+        out = []
+        for s, r in zip(self.sources, self._resolved):
+            if isinstance(r, _NltkSource):
+                out.append(f"nltk:{r.name}")
+            elif isinstance(r, list) and r and isinstance(r[0], Path):
+                out.append(str(s))
+            else:
+                out.append(f"<{type(s).__name__}>")
+        return out
+
+
+class _NltkSource:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _reader(self) -> Any:
+        try:
+            import nltk
+            import nltk.corpus
+        except ImportError as exc:  # pragma: no cover - nltk is a dependency
+            raise CorpusError(f"corpus {self.name!r} needs NLTK: pip install nltk") from exc
+        try:
+            reader = getattr(nltk.corpus, self.name)
+            reader.fileids()
+        except (LookupError, AttributeError, OSError) as exc:
+            where = os.environ.get("NLTK_DATA")
+            hint = (f"NLTK_DATA is {where!r}, which does not hold it" if where
+                    else "NLTK_DATA is not set")
+            raise CorpusNotFoundError(
+                f"NLTK corpus {self.name!r} was not found ({hint}; NLTK searched "
+                f"{len(nltk.data.path)} folders). Get it with "
+                f"`python -m nltk.downloader {self.name}`, or offline set NLTK_DATA to a "
+                f"folder holding corpora/{self.name}.zip") from None
+        return reader
+
+    def documents(self, stats: ReadStats) -> Iterator[str]:
+        reader = self._reader()
+        for fileid in reader.fileids():
+            words = reader.words(fileid)
+            stats.files += 1
+            stats.documents += 1
+            yield " ".join(words)
+
+
+def resolve(source: Any, *, glob: str = "*") -> Any:
+    """Turn one source into a list of files, an NLTK source, or the iterable itself."""
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source).expanduser()
+        if path.exists():
+            return _files_of(path, glob)
+        name = str(source)
+        if name.startswith("nltk:"):
+            return _NltkSource(name[5:])
+        entry = catalog().get(name)
+        if entry is None:
+            raise CorpusNotFoundError(
+                f"corpus {name!r} is not an existing file or folder, nor a named corpus "
+                f"(names: {', '.join(sorted(catalog()))}; any NLTK corpus as nltk:NAME)")
+        if entry["kind"] == "nltk":
+            return _NltkSource(name)
+        for candidate in entry.get("paths", []):
+            if "{WORDVEC_DATA}" in candidate:
+                if "WORDVEC_DATA" not in os.environ:
+                    continue
+                candidate = candidate.replace("{WORDVEC_DATA}", os.environ["WORDVEC_DATA"])
+            if Path(candidate).exists():
+                return _files_of(Path(candidate), glob)
+        raise CorpusNotFoundError(
+            f"corpus {name!r} was not found at {', '.join(entry.get('paths', []))}. "
+            f"{entry.get('get', '')}")
+    if isinstance(source, Corpus):
+        return source
+    if isinstance(source, Iterable):
+        return source
+    raise CorpusError(
+        f"corpus must be a path, a corpus name or an iterable of documents; got "
+        f"{type(source).__name__}")
+
+
+def _files_of(path: Path, glob: str) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.rglob(glob)
+                   if p.is_file() and not any(part.startswith(".")
+                                              for part in p.relative_to(path).parts))
+    if not files:
+        raise CorpusError(f"folder {str(path)!r} holds no file matching glob {glob!r}")
+    return files
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    opener = _OPENERS.get(path.suffix.lower())
+    if opener is not None:
+        return opener(path, "rb")  # type: ignore[no-any-return]
+    return open(path, "rb")
+
+
+def _decode(line: bytes, path: Path, stats: ReadStats) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        text = line.decode("utf-8", errors="replace")
+        stats.replaced_characters += text.count("\ufffd")
+        if len(stats.replaced_in) < 20 and str(path) not in stats.replaced_in:
+            stats.replaced_in.append(str(path))
+        return text
+
+
+def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None) -> Iterator[str]:
+    """Stream the documents of one file (plain, WikiExtractor, compressed).
+
+    Undecodable bytes become U+FFFD and are counted in ``stats.replaced_characters``.
+    """
+    path = Path(path)
+    stats = stats if stats is not None else ReadStats()
+    stats.files += 1
+    try:
+        with _open_binary(path) as fh:
+            wiki: bool | None = None
+            buf: list[str] = []
+            for raw in fh:
+                stats.bytes += len(raw)
+                line = _decode(raw, path, stats).strip()
+                if wiki is None:
+                    if not line:
+                        continue
+                    wiki = line.startswith("<doc ")
+                if not wiki:
+                    if line:
+                        stats.documents += 1
+                        yield line
+                elif line.startswith("<doc "):
+                    buf = []
+                elif line == "</doc>":
+                    if buf:
+                        stats.documents += 1
+                        yield "\n".join(buf)
+                    buf = []
+                elif line:
+                    buf.append(line)
+            if wiki and buf:  # a last block without </doc>
+                stats.documents += 1
+                yield "\n".join(buf)
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise CorpusError(f"{path}: cannot read ({exc})") from exc

@@ -1,0 +1,105 @@
+"""Vocabulary: word counts, ``min_count``/``max_vocab`` pruning and subsampling."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from ._validation import check_float, check_int
+from .errors import CorpusError
+
+__all__ = ["Vocabulary", "keep_probabilities"]
+
+
+class Vocabulary:
+    """Words sorted by decreasing count, with their ids and counts.
+
+    Parameters
+    ----------
+    words : sequence of str
+        The words, most frequent first.
+    counts : array-like of int
+        Their corpus counts, same order.
+
+    Examples
+    --------
+    >>> v = Vocabulary.from_counts({"a": 3, "b": 5, "c": 1}, min_count=2)
+    >>> v.words, v.counts.tolist(), v["a"]
+    (['b', 'a'], [5, 3], 1)
+    """
+
+    def __init__(self, words: Sequence[str], counts: Sequence[int] | np.ndarray) -> None:
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        if len(self.words) != len(self.counts):
+            raise ValueError(f"{len(self.words)} words but {len(self.counts)} counts")
+        self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise ValueError("vocabulary words must be unique")
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, int], *, min_count: int = 1,
+                    max_vocab: int | None = None) -> Vocabulary:
+        """Keep words seen at least ``min_count`` times, at most ``max_vocab`` of them.
+
+        Ties in count keep the order of ``counts`` (first seen first), as gensim does.
+        """
+        words = list(counts)
+        values = np.fromiter(counts.values(), dtype=np.int64, count=len(words))
+        return cls.from_arrays(words, values, min_count=min_count, max_vocab=max_vocab)[0]
+
+    @classmethod
+    def from_arrays(cls, words: Sequence[str], counts: np.ndarray, *, min_count: int = 1,
+                    max_vocab: int | None = None) -> tuple[Vocabulary, np.ndarray]:
+        """Build from parallel arrays; also return the old-id -> new-id map (-1 = dropped)."""
+        min_count = check_int("min_count", min_count, low=1)  # type: ignore[assignment]
+        max_vocab = check_int("max_vocab", max_vocab, low=1, allow_none=True)
+        counts = np.asarray(counts, dtype=np.int64)
+        if len(counts) == 0:
+            raise CorpusError("the corpus holds no tokens: nothing to build a vocabulary from")
+        order = np.argsort(-counts, kind="stable")
+        order = order[counts[order] >= min_count]
+        if max_vocab is not None:
+            order = order[:max_vocab]
+        if len(order) == 0:
+            raise CorpusError(
+                f"min_count={min_count} removed every word (the most frequent word occurs "
+                f"{int(counts.max())} times); lower min_count or use a larger corpus")
+        remap = np.full(len(counts), -1, dtype=np.int32)
+        remap[order] = np.arange(len(order), dtype=np.int32)
+        return cls([words[i] for i in order], counts[order]), remap
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
+
+    def __getitem__(self, word: str) -> int:
+        return self.index[word]
+
+    @property
+    def total(self) -> int:
+        """Number of in-vocabulary tokens in the corpus."""
+        return int(self.counts.sum())
+
+
+def keep_probabilities(counts: np.ndarray, subsample: float) -> np.ndarray:
+    """word2vec's probability of keeping each occurrence of a frequent word.
+
+    ``p(w) = min(1, (sqrt(f(w) / t) + 1) * t / f(w))`` with ``f(w)`` the word's share
+    of all in-vocabulary tokens and ``t = subsample`` (the formula of word2vec's C code
+    and gensim; ``subsample=0`` keeps everything).
+
+    >>> keep_probabilities(np.array([90, 10]), 0.1).round(3).tolist()
+    [0.444, 1.0]
+    """
+    subsample = check_float("subsample", subsample, low=0.0, high=1.0)  # type: ignore[assignment]
+    counts = np.asarray(counts, dtype=np.float64)
+    if subsample == 0:
+        return np.ones(len(counts))
+    freq = counts / counts.sum()
+    with np.errstate(divide="ignore"):
+        p = (np.sqrt(freq / subsample) + 1.0) * subsample / freq
+    return np.minimum(p, 1.0)
