@@ -156,11 +156,15 @@ class _NltkSource:
 
     def documents(self, stats: ReadStats) -> Iterator[str]:
         reader = self._reader()
+        # Plain-text readers give their raw text to our tokenizer; tagged or parsed
+        # readers (brown, treebank) have no usable raw text, so their words are joined.
+        tagged = hasattr(reader, "tagged_words") or not hasattr(reader, "raw")
         for fileid in reader.fileids():
-            words = reader.words(fileid)
+            text = " ".join(reader.words(fileid)) if tagged else reader.raw(fileid)
             stats.files += 1
             stats.documents += 1
-            yield " ".join(words)
+            stats.bytes += len(text)
+            yield text
 
 
 def resolve(source: Any, *, glob: str = "*") -> Any:

@@ -41,7 +41,7 @@ def ppmi(counts: sp.spmatrix, context_smoothing: float = 0.75,
     Examples
     --------
     >>> m = sp.csr_matrix(np.array([[2.0, 0.0], [1.0, 1.0]]))
-    >>> ppmi(m, context_smoothing=1.0).toarray().round(4).tolist()
+    >>> ppmi(m, context_smoothing=1.0).toarray().astype(float).round(4).tolist()
     [[0.2877, 0.0], [0.0, 0.6931]]
     """
     a = check_float("context_smoothing", context_smoothing, low=0.0, high=1.0, low_open=True)

@@ -1,0 +1,68 @@
+"""``wordvec build``: parameters by the same names, one-line errors, no partial files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import wordvec
+from wordvec.cli import main
+
+from .test_pipeline import tiny_corpus
+
+
+@pytest.fixture()
+def corpus_file(tmp_path: Path) -> Path:
+    f = tmp_path / "corpus.txt"
+    f.write_text("\n".join(tiny_corpus()), encoding="utf-8")
+    return f
+
+
+def test_build_then_query(corpus_file: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "m.model"
+    code = main(["build", str(corpus_file), "-o", str(out), "--min-count", "1", "--dim", "3",
+                 "--window", "2", "--subsample", "0", "--add-contexts", "false", "-q",
+                 "--show", "cat"])
+    assert code == 0
+    wv = wordvec.load(out)
+    assert wv.params["window"] == 2 and wv.params["dim"] == 3
+    printed = capsys.readouterr()
+    assert printed.out.startswith("cat: ")
+    assert "12 words x 3 dims" in printed.err
+    assert "tokenizing" not in printed.err  # --quiet silences progress bars
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--window", "0"], "wordvec: error: window must be an integer >= 1; got 0"),
+    (["--min-count", "999"], "wordvec: error: min_count=999 removed every word"),
+    (["--eig", "2"], "wordvec: error: eig must be a number >= 0.0 and <= 1.0; got 2.0"),
+])
+def test_bad_parameters_give_one_line(corpus_file: Path, tmp_path: Path, capsys,
+                                      args: list[str], message: str) -> None:
+    out = tmp_path / "m.model"
+    code = main(["build", str(corpus_file), "-o", str(out), "-q", "--dim", "3", *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(message)
+    assert "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".m.model.*"))
+
+
+def test_missing_corpus_and_unwritable_output(tmp_path: Path, corpus_file: Path, capsys) -> None:
+    assert main(["build", "missing.txt", "-o", str(tmp_path / "m"), "-q"]) == 2
+    assert "'missing.txt' is not an existing file or folder" in capsys.readouterr().err
+    code = main(["build", str(corpus_file), "-o", str(tmp_path / "no" / "dir" / "m"),
+                 "-q", "--min-count", "1", "--dim", "3"])
+    assert code == 2
+    assert "folder" in capsys.readouterr().err
+
+
+def test_module_entry_point(corpus_file: Path, tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "wordvec", "build", str(corpus_file),
+                           "-o", str(tmp_path / "m"), "--window", "x"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "argument --window: invalid int value: 'x'" in proc.stderr

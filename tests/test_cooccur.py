@@ -1,0 +1,111 @@
+"""Co-occurrence counting against a slow, obvious reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordvec.cooccur import HOLE, SEPARATOR, CooccurrenceCounter, window_weights
+
+
+def naive_counts(docs: list[list[int]], vocab_size: int, window: int,
+                 weighting: str) -> np.ndarray:
+    """Loop over every token and every distance: the definition, slowly."""
+    m = np.zeros((vocab_size, vocab_size))
+    for doc in docs:
+        for i, a in enumerate(doc):
+            for d in range(1, window + 1):
+                if i + d >= len(doc):
+                    break
+                b = doc[i + d]
+                if a < 0 or b < 0:
+                    continue
+                if weighting == "uniform":
+                    w = 1.0
+                elif weighting == "harmonic":
+                    w = 1.0 / d
+                else:
+                    w = (window - d + 1) / window
+                m[a, b] += w
+                m[b, a] += w
+    return m
+
+
+def stream_of(docs: list[list[int]]) -> np.ndarray:
+    out: list[int] = []
+    for doc in docs:
+        out.extend(doc)
+        out.append(SEPARATOR)
+    return np.array(out, dtype=np.int32)
+
+
+def test_window_weights_by_hand() -> None:
+    np.testing.assert_allclose(window_weights(3, "uniform"), [1, 1, 1])
+    np.testing.assert_allclose(window_weights(3, "harmonic"), [1, 1 / 2, 1 / 3])
+    np.testing.assert_allclose(window_weights(3, "dynamic"), [1, 2 / 3, 1 / 3])
+
+
+def test_small_example_by_hand() -> None:
+    # doc "0 1 2", window 2, dynamic: (0,1) 1, (1,2) 1, (0,2) 1/2; the second doc
+    # "2 0" adds (2,0) 1. Nothing crosses the separator.
+    c = CooccurrenceCounter(3, window=2, window_weighting="dynamic")
+    c.update(np.array([0, 1, 2, SEPARATOR, 2, 0], dtype=np.int32))
+    expected = np.array([[0, 1, 1.5], [1, 0, 1], [1.5, 1, 0]])
+    np.testing.assert_allclose(c.result().toarray(), expected)
+
+
+def test_hole_keeps_distance() -> None:
+    c = CooccurrenceCounter(2, window=2, window_weighting="harmonic")
+    c.update(np.array([0, HOLE, 1], dtype=np.int32))
+    np.testing.assert_allclose(c.result().toarray(), [[0, 0.5], [0.5, 0]])
+
+
+docs_strategy = st.lists(
+    st.lists(st.integers(min_value=-2, max_value=7).map(lambda x: HOLE if x < 0 else x),
+             min_size=0, max_size=25),
+    min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(docs=docs_strategy, window=st.integers(1, 6),
+       weighting=st.sampled_from(["uniform", "harmonic", "dynamic"]),
+       chunk=st.integers(1, 40))
+def test_matches_naive_reference(docs: list[list[int]], window: int, weighting: str,
+                                 chunk: int) -> None:
+    stream = stream_of(docs)
+    counter = CooccurrenceCounter(8, window=window, window_weighting=weighting)
+    for start in range(0, len(stream), chunk):  # documents continue across chunks
+        counter.update(stream[start:start + chunk])
+    got = counter.result()
+    np.testing.assert_allclose(got.toarray(), naive_counts(docs, 8, window, weighting),
+                               rtol=1e-6, atol=1e-6)
+    assert got.dtype == np.float32
+    assert got.has_canonical_format
+
+
+def test_merge_equals_one_counter() -> None:
+    rng = np.random.default_rng(0)
+    stream = rng.integers(0, 20, 500).astype(np.int32)
+    whole = CooccurrenceCounter(20, window=3)
+    whole.update(stream)
+    first, second = CooccurrenceCounter(20, window=3), CooccurrenceCounter(20, window=3)
+    first.update(stream[:200])
+    second.update(stream[200:])
+    first.merge(second)
+    # The merged counters miss the pairs that straddle the cut, and only those.
+    straddle = naive_counts([list(stream[197:203])], 20, 3, "dynamic") \
+        - naive_counts([list(stream[197:200]), list(stream[200:203])], 20, 3, "dynamic")
+    np.testing.assert_allclose(first.result().toarray() + straddle, whole.result().toarray(),
+                               rtol=1e-6)
+
+
+def test_bad_input() -> None:
+    with pytest.raises(ValueError, match=r"window must be an integer >= 1; got 0"):
+        CooccurrenceCounter(5, window=0)
+    with pytest.raises(ValueError, match=r"window_weighting must be one of .*got 'linear'"):
+        CooccurrenceCounter(5, window_weighting="linear")
+    c = CooccurrenceCounter(5)
+    with pytest.raises(ValueError, match="word id 9 out of range for vocab_size=5"):
+        c.update(np.array([1, 9], dtype=np.int32))

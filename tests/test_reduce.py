@@ -1,0 +1,80 @@
+"""Truncated SVD: reconstruction, agreement with dense SVD, eig weighting, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from wordvec.reduce import embed, truncated_svd
+
+
+def low_rank(m: int, n: int, rank: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    u, _ = np.linalg.qr(rng.standard_normal((m, rank)))
+    v, _ = np.linalg.qr(rng.standard_normal((n, rank)))
+    s = np.geomspace(10, 1, rank)
+    return (u * s) @ v.T
+
+
+@pytest.mark.parametrize("algorithm", ["randomized", "arpack"])
+def test_reconstructs_a_low_rank_matrix(algorithm: str) -> None:
+    a = low_rank(60, 40, 5)
+    u, s, vt = truncated_svd(sp.csr_matrix(a), 5, algorithm=algorithm)
+    assert u.shape == (60, 5) and s.shape == (5,) and vt.shape == (5, 40)
+    np.testing.assert_allclose((u * s) @ vt, a, atol=1e-4)
+    np.testing.assert_allclose(s, np.geomspace(10, 1, 5), rtol=1e-4)
+    assert np.all(np.diff(s) <= 0)  # largest first
+
+
+def test_matches_dense_svd_on_a_sparse_matrix() -> None:
+    rng = np.random.default_rng(1)
+    a = sp.random(200, 150, density=0.05, random_state=rng, dtype=np.float64)
+    a = a + sp.csr_matrix(low_rank(200, 150, 3, seed=2) * 5)
+    dense_s = np.linalg.svd(a.toarray(), compute_uv=False)[:4]
+    _, s, _ = truncated_svd(a, 4, n_iter=6)
+    np.testing.assert_allclose(s, dense_s, rtol=1e-3)
+    _, s_arpack, _ = truncated_svd(a, 4, algorithm="arpack")
+    np.testing.assert_allclose(s_arpack, dense_s, rtol=1e-5)
+
+
+def test_deterministic_for_a_seed_and_sign_fixed() -> None:
+    a = sp.random(80, 70, density=0.1, random_state=3, dtype=np.float32)
+    first = truncated_svd(a, 6, seed=7)
+    second = truncated_svd(a, 6, seed=7)
+    for x, y in zip(first, second):
+        np.testing.assert_array_equal(x, y)
+    u = first[0]
+    # each component's largest-magnitude entry is positive
+    assert np.all(u[np.argmax(np.abs(u), axis=0), np.arange(u.shape[1])] > 0)
+    assert all(x.dtype == np.float32 for x in first)
+
+
+def test_threads_give_the_same_result() -> None:
+    a = sp.random(300, 300, density=0.05, random_state=4, dtype=np.float32)
+    one = truncated_svd(a, 10, n_threads=1)
+    two = truncated_svd(a, 10, n_threads=2)
+    for x, y in zip(one, two):
+        np.testing.assert_allclose(x, y, atol=1e-4)
+
+
+def test_eig_weighting_by_hand() -> None:
+    u = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], dtype=np.float32)
+    s = np.array([9.0, 4.0], dtype=np.float32)
+    vt = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]], dtype=np.float32)
+    np.testing.assert_allclose(embed(u, s, vt, eig=0), u)
+    np.testing.assert_allclose(embed(u, s, vt, eig=0.5), [[3, 0], [0, 2], [0, 0]])
+    np.testing.assert_allclose(embed(u, s, vt, eig=1), [[9, 0], [0, 4], [0, 0]])
+    # w + c: context vectors V * S**eig added; V = vt.T
+    np.testing.assert_allclose(embed(u, s, vt, eig=0.5, add_contexts=True),
+                               [[3, 2], [3, 2], [0, 0]])
+
+
+def test_bad_parameters() -> None:
+    a = sp.random(20, 20, density=0.2, random_state=0)
+    with pytest.raises(ValueError, match=r"dim must be smaller than the vocabulary \(20 words\)"):
+        truncated_svd(a, 20)
+    with pytest.raises(ValueError, match=r"svd_algorithm must be one of 'randomized', 'arpack'"):
+        truncated_svd(a, 3, algorithm="lobpcg")
+    with pytest.raises(ValueError, match=r"eig must be a number >= 0.0 and <= 1.0; got 2"):
+        embed(np.eye(2), np.ones(2), np.eye(2), eig=2)
