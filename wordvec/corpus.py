@@ -56,7 +56,11 @@ class ReadStats:
 @lru_cache(maxsize=1)
 def catalog() -> dict[str, dict[str, Any]]:
     """The named corpora described in ``corpora/catalog.json``."""
-    text = resources.files("wordvec.corpora").joinpath("catalog.json").read_text("utf-8")
+    try:  # installed: corpora/ ships as the package wordvec.corpora
+        text = resources.files("wordvec.corpora").joinpath("catalog.json").read_text("utf-8")
+    except ModuleNotFoundError:  # imported from a source checkout: corpora/ is beside us
+        text = (Path(__file__).resolve().parents[1] / "corpora" / "catalog.json").read_text(
+            "utf-8")
     data: dict[str, dict[str, Any]] = json.loads(text)
     return data
 
