@@ -8,12 +8,13 @@ Arrays handed out are read-only views.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import io as _io
+from . import query
 from ._validation import check_int
 
 __all__ = ["WordVectors"]
@@ -119,60 +120,178 @@ class WordVectors:
     def unit_vectors(self) -> np.ndarray:
         """Rows scaled to unit length (zero rows stay zero); cached, read-only."""
         if self._unit is None:
-            norms = np.linalg.norm(self._vectors, axis=1, keepdims=True)
+            vectors = np.asarray(self._vectors)
+            norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))[:, None]
             norms[norms == 0] = 1.0
-            unit = (self._vectors / norms).astype(np.float32)
+            unit = vectors / norms
             unit.flags.writeable = False
             self._unit = unit
         return self._unit
 
     # -- queries -----------------------------------------------------------------
+    # Each method is a thin wrapper over the batched engine in :mod:`wordvec.query`.
     def similarity(self, a: str, b: str) -> float:
-        """Cosine similarity of two words."""
+        """Cosine similarity of two words.
+
+        >>> wv = WordVectors(np.array([[1, 0], [1, 1]]), ["x", "y"])
+        >>> round(wv.similarity("x", "y"), 4)
+        0.7071
+        """
         unit = self.unit_vectors
         return float(unit[self.get_index(a)] @ unit[self.get_index(b)])
 
+    def n_similarity(self, words_a: Sequence[str], words_b: Sequence[str]) -> float:
+        """Cosine between the means of two word sets (raw vectors, as gensim).
+
+        >>> wv = WordVectors(np.array([[1, 0], [0, 1], [1, 1]]), ["x", "y", "z"])
+        >>> round(wv.n_similarity(["x", "y"], ["z"]), 4)
+        1.0
+        """
+        if isinstance(words_a, str) or isinstance(words_b, str):
+            raise ValueError("n_similarity takes two lists of words; got a str")
+        if not len(words_a) or not len(words_b):
+            raise ValueError("n_similarity needs two non-empty word lists")
+        mean_a = self._vectors[[self.get_index(w) for w in words_a]].mean(axis=0)
+        mean_b = self._vectors[[self.get_index(w) for w in words_b]].mean(axis=0)
+        denom = float(np.linalg.norm(mean_a) * np.linalg.norm(mean_b))
+        return float(mean_a @ mean_b) / denom if denom else 0.0
+
+    def distances(self, word: str, others: Sequence[str] | None = None) -> np.ndarray:
+        """Cosine distances ``1 - cos`` from ``word`` to ``others`` (default: every word).
+
+        >>> wv = WordVectors(np.array([[1, 0], [0, 1], [-1, 0]]), ["x", "y", "z"])
+        >>> wv.distances("x", ["y", "z"]).tolist()
+        [1.0, 2.0]
+        """
+        unit = self.unit_vectors
+        target = unit if not others else unit[[self.get_index(w) for w in others]]
+        return (1.0 - target @ unit[self.get_index(word)]).astype(np.float32)
+
+    def closer_than(self, a: str, b: str) -> list[str]:
+        """Words closer to ``a`` than ``b`` is (``a`` itself excluded), in vocabulary order.
+
+        >>> wv = WordVectors(np.array([[1, 0], [1, 0.1], [1, 1], [0, 1]]), list("wxyz"))
+        >>> wv.closer_than("w", "y")
+        ['x']
+        """
+        dist = self.distances(a)
+        ia, ib = self.get_index(a), self.get_index(b)
+        return [self.index_to_key[i] for i in np.flatnonzero(dist < dist[ib]) if i != ia]
+
+    def rank(self, a: str, b: str) -> int:
+        """Rank of ``b`` among the neighbours of ``a`` (1 = nearest), as gensim.
+
+        >>> wv = WordVectors(np.array([[1, 0], [1, 0.1], [1, 1], [0, 1]]), list("wxyz"))
+        >>> wv.rank("w", "y")
+        2
+        """
+        return len(self.closer_than(a, b)) + 1
+
+    def doesnt_match(self, words: Sequence[str]) -> str:
+        """The word farthest from the mean of the unit vectors of ``words``.
+
+        >>> wv = WordVectors(np.array([[1, 0], [1, 0.1], [0, 1]]), ["cat", "dog", "car"])
+        >>> wv.doesnt_match(["cat", "dog", "car"])
+        'car'
+        """
+        if isinstance(words, str) or not len(words):
+            raise ValueError(f"doesnt_match needs a non-empty list of words; got {words!r}")
+        unit = self.unit_vectors[[self.get_index(w) for w in words]]
+        mean = unit.mean(axis=0)
+        norm = np.linalg.norm(mean)
+        scores = unit @ (mean / norm if norm else mean)
+        return list(words)[int(np.argmin(scores))]
+
     def most_similar(self, positive: WordList = None, negative: WordList = None,
-                     topn: int = 10) -> list[tuple[str, float]]:
+                     topn: int = 10, restrict_vocab: int | None = None,
+                     unknown: str = "raise") -> list[tuple[str, float]]:
         """Nearest words to ``sum(positive) - sum(negative)`` of unit vectors (3CosAdd).
 
-        The query words are never returned.  Unknown words raise ``KeyError``.
-        """
-        pos, neg = _as_list(positive), _as_list(negative)
-        if not pos and not neg:
-            raise ValueError("most_similar needs at least one positive or negative word")
-        topn = check_int("topn", topn, low=1)  # type: ignore[assignment]
-        unit = self.unit_vectors
-        ids = [self.get_index(w) for w in pos + neg]
-        query = unit[ids[:len(pos)]].sum(axis=0) - unit[ids[len(pos):]].sum(axis=0)
-        norm = np.linalg.norm(query)
-        if norm > 0:
-            query = query / norm
-        return self._top(unit @ query, topn, ids)
+        Parameters
+        ----------
+        positive, negative : str or list of str
+        topn : int
+        restrict_vocab : int, optional
+            Only the first (most frequent) ``restrict_vocab`` words are candidates.
+        unknown : {"raise", "skip"}
+            An unknown word raises ``KeyError`` naming it, or (``"skip"``) gives ``[]``.
 
-    def similar_by_vector(self, vector: np.ndarray, topn: int = 10) -> list[tuple[str, float]]:
+        Returns
+        -------
+        list of (str, float)
+            Best first; the query words are never returned.
+        """
+        return query.most_similar_batch(self, [(_as_list(positive), _as_list(negative))],
+                                        topn=topn, method="add",
+                                        restrict_vocab=restrict_vocab, unknown=unknown)[0]
+
+    def most_similar_cosmul(self, positive: WordList = None, negative: WordList = None,
+                            topn: int = 10, restrict_vocab: int | None = None,
+                            unknown: str = "raise") -> list[tuple[str, float]]:
+        """3CosMul (Levy & Goldberg 2014): ``prod p(x, pos) / (prod p(x, neg) + 1e-6)``.
+
+        ``p = (1 + cos) / 2`` shifts cosines to ``[0, 1]``; the epsilon is
+        :data:`wordvec.query.EPSILON` (``1e-6``, as gensim).  Parameters as
+        :meth:`most_similar`.
+
+        >>> wv = WordVectors(np.array([[1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1]]),
+        ...                  ["man", "woman", "king", "queen"])
+        >>> wv.most_similar_cosmul(["woman", "king"], ["man"], topn=1)[0][0]
+        'queen'
+        """
+        return query.most_similar_batch(self, [(_as_list(positive), _as_list(negative))],
+                                        topn=topn, method="mul",
+                                        restrict_vocab=restrict_vocab, unknown=unknown)[0]
+
+    def similar_by_vector(self, vector: np.ndarray, topn: int = 10,
+                          restrict_vocab: int | None = None) -> list[tuple[str, float]]:
         """Nearest words to a raw vector, by cosine."""
         vector = np.asarray(vector, dtype=np.float32)
         if vector.shape != (self.vector_size,):
             raise ValueError(f"vector must have shape ({self.vector_size},); got {vector.shape}")
-        norm = np.linalg.norm(vector)
-        return self._top(self.unit_vectors @ (vector / norm if norm else vector), topn, [])
+        return query.similar_by_vectors(self, vector[None, :], topn=topn,
+                                        restrict_vocab=restrict_vocab)[0]
 
-    def analogy(self, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
-        """``a`` is to ``b`` as ``c`` is to ?  (3CosAdd: ``b - a + c``; a, b, c excluded)."""
-        return self.most_similar(positive=[b, c], negative=[a], topn=topn)
+    def analogy(self, a: str, b: str, c: str, topn: int = 1, method: str = "add",
+                restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+        """``a`` is to ``b`` as ``c`` is to ?  (a, b, c are excluded).
 
-    def _top(self, scores: np.ndarray, topn: int, exclude: Iterable[int]) -> list[tuple[str, float]]:
-        scores = np.array(scores, dtype=np.float32)  # a copy: we mask it
-        excl = list(exclude)
-        if excl:
-            scores[excl] = -np.inf
-        n = min(topn, len(scores) - len(set(excl)))
-        if n <= 0:
-            return []
-        best = np.argpartition(-scores, n - 1)[:n]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(self.index_to_key[i], float(scores[i])) for i in best]
+        ``method="add"`` is 3CosAdd (``b - a + c``), ``"mul"`` is 3CosMul.
+        """
+        return query.analogy_batch(self, [(a, b, c)], method=method, topn=topn,
+                                   restrict_vocab=restrict_vocab)[0]
+
+    # -- batched queries: one matrix product per block -------------------------------
+    def batch_most_similar(self, words: Sequence[str], topn: int = 10, method: str = "add",
+                           restrict_vocab: int | None = None, unknown: str = "raise",
+                           block_size: int | None = None) -> list[list[tuple[str, float]]]:
+        """Neighbours of each word of ``words`` (one answer per word, same order).
+
+        >>> wv = WordVectors(np.array([[1, 0], [0.9, 0.1], [0, 1]]), ["cat", "dog", "car"])
+        >>> [r[0][0] for r in wv.batch_most_similar(["cat", "car"], topn=1)]
+        ['dog', 'dog']
+        """
+        if isinstance(words, str):
+            raise ValueError("batch_most_similar takes a list of words; got a str")
+        return query.most_similar_batch(self, [([w], []) for w in words], topn=topn,
+                                        method=method, restrict_vocab=restrict_vocab,
+                                        unknown=unknown, block_size=block_size)
+
+    def batch_analogy(self, triples: Sequence[Sequence[str]], topn: int = 1,
+                      method: str = "add", restrict_vocab: int | None = None,
+                      unknown: str = "raise",
+                      block_size: int | None = None) -> list[list[tuple[str, float]]]:
+        """Answer many ``(a, b, c)`` analogies; see :func:`wordvec.query.analogy_batch`."""
+        return query.analogy_batch(self, triples, method=method, topn=topn,
+                                   restrict_vocab=restrict_vocab, unknown=unknown,
+                                   block_size=block_size)
+
+    def batch_similar_by_vector(self, vectors: np.ndarray, topn: int = 10,
+                                restrict_vocab: int | None = None,
+                                block_size: int | None = None) -> list[list[tuple[str, float]]]:
+        """Neighbours of each row of a ``(n, dim)`` matrix."""
+        return query.similar_by_vectors(self, vectors, topn=topn,
+                                        restrict_vocab=restrict_vocab, block_size=block_size)
 
     # -- persistence ---------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
