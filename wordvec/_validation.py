@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, Literal, overload
 
 
+@overload
+def check_int(name: str, value: Any, *, low: int | None = ..., high: int | None = ...,
+              allow_none: Literal[False] = ...) -> int: ...
+@overload
+def check_int(name: str, value: Any, *, low: int | None = ..., high: int | None = ...,
+              allow_none: bool) -> int | None: ...
 def check_int(name: str, value: Any, *, low: int | None = None, high: int | None = None,
               allow_none: bool = False) -> int | None:
     """Return ``value`` as an ``int`` or raise ``ValueError`` naming ``name``."""
@@ -18,11 +24,17 @@ def check_int(name: str, value: Any, *, low: int | None = None, high: int | None
         return None
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise ValueError(f"{name} must be an integer{_range(low, high)}; got {value!r}")
-    if (low is not None and value < low) or (high is not None and value > high):
+    if (low is not None and int(value) < low) or (high is not None and int(value) > high):
         raise ValueError(f"{name} must be an integer{_range(low, high)}; got {value!r}")
     return int(value)
 
 
+@overload
+def check_float(name: str, value: Any, *, low: float | None = ..., high: float | None = ...,
+                low_open: bool = ..., allow_none: Literal[False] = ...) -> float: ...
+@overload
+def check_float(name: str, value: Any, *, low: float | None = ..., high: float | None = ...,
+                low_open: bool = ..., allow_none: bool) -> float | None: ...
 def check_float(name: str, value: Any, *, low: float | None = None, high: float | None = None,
                 low_open: bool = False, allow_none: bool = False) -> float | None:
     """Return ``value`` as a ``float`` or raise ``ValueError`` naming ``name``."""

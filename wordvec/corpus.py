@@ -21,7 +21,7 @@ import gzip
 import json
 import lzma
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -34,7 +34,8 @@ __all__ = ["Corpus", "Document", "ReadStats", "catalog", "iter_file", "resolve"]
 
 Document = Union[str, list[str]]
 
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open,
+                                           ".xz": lzma.open}
 
 
 @dataclass
@@ -220,7 +221,8 @@ def _files_of(path: Path, glob: str) -> list[Path]:
 def _open_binary(path: Path) -> IO[bytes]:
     opener = _OPENERS.get(path.suffix.lower())
     if opener is not None:
-        return opener(path, "rb")  # type: ignore[no-any-return]
+        stream: IO[bytes] = opener(path, "rb")
+        return stream
     return open(path, "rb")
 
 

@@ -17,7 +17,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import numpy as np
 
@@ -117,8 +117,11 @@ def load_native(path: str | os.PathLike[str],
         if len(header.get("words", [])) != rows:
             raise FormatError(f"{path}: header lists {len(header.get('words', []))} words "
                               f"for {rows} rows")
+        matrix: np.ndarray
         if mmap:
-            matrix = np.memmap(path, dtype="<f4", mode=mmap, offset=offset, shape=(rows, dim))
+            mode: Literal["r", "c"] = "r" if mmap == "r" else "c"
+            matrix = np.memmap(path, dtype=np.dtype("<f4"), mode=mode, offset=offset,
+                               shape=(rows, dim))
         else:
             fh.seek(offset)
             matrix = np.fromfile(fh, dtype="<f4", count=rows * dim).reshape(rows, dim)
