@@ -8,6 +8,7 @@
 from .corpus import Corpus
 from .errors import CorpusError, CorpusNotFoundError, FormatError, WordvecError
 from .counts import Cooccurrences
+from .formats import load_glove, load_vectors, load_word2vec, save_glove, save_word2vec
 from .pipeline import DEFAULTS, build, build_from_counts, count
 from .tokenize import Tokenizer
 from .vectors import WordVectors
@@ -20,4 +21,5 @@ load = WordVectors.load
 __all__ = [
     "Cooccurrences", "Corpus", "CorpusError", "CorpusNotFoundError", "DEFAULTS", "FormatError", "Tokenizer",
     "Vocabulary", "WordVectors", "WordvecError", "build", "build_from_counts", "count", "load", "__version__",
+    "load_glove", "load_vectors", "load_word2vec", "save_glove", "save_word2vec",
 ]

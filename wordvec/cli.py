@@ -62,19 +62,117 @@ def _print_neighbours(wv: Any, word: str, topn: int) -> None:
     print(f"{word}: {pairs}")
 
 
+def _load_model(path: str) -> Any:
+    from .formats import load_vectors
+    return load_vectors(path, mmap="r")
+
+
+def _read_queries(source: str, width: int | None) -> list[list[str]]:
+    """Queries from a file or ``-`` (stdin): one per non-blank, non-``#`` line."""
+    if source == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        with open(source, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    queries = []
+    for line_no, line in enumerate(lines, start=1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if width is not None and len(words) != width:
+            raise ValueError(f"{source}: line {line_no}: expected {width} words; got "
+                             f"{len(words)} in {line.strip()!r}")
+        queries.append(words)
+    return queries
+
+
+def _emit(queries: list[list[str]], answers: list[list[tuple[str, float]]],
+          as_json: bool) -> None:
+    import json
+    out = sys.stdout
+    for query, answer in zip(queries, answers):
+        if as_json:
+            out.write(json.dumps({"query": query, "known": bool(answer),
+                                  "results": [[w, round(s, 6)] for w, s in answer]},
+                                 ensure_ascii=False) + "\n")
+        elif not answer:
+            out.write(f"{' '.join(query)}\t(unknown word)\n")
+        else:
+            pairs = ", ".join(f"{w} {s:.4f}" for w, s in answer)
+            out.write(f"{' '.join(query)}\t{pairs}\n")
+
+
 def _cmd_similar(args: argparse.Namespace) -> int:
-    from .vectors import WordVectors
-    wv = WordVectors.load(args.model, mmap="r")
-    for word in args.words:
-        _print_neighbours(wv, word, args.topn)
+    if not args.words and not args.queries:
+        raise ValueError("give WORD arguments or --queries FILE (or - for stdin)")
+    queries = [[w] for w in args.words] + (_read_queries(args.queries, 1) if args.queries else [])
+    wv = _load_model(args.model)
+    answers = wv.batch_most_similar([q[0] for q in queries], topn=args.topn,
+                                    method=args.method, restrict_vocab=args.restrict_vocab,
+                                    unknown="skip" if args.skip_unknown else "raise")
+    _emit(queries, answers, args.json)
     return 0
 
 
 def _cmd_analogy(args: argparse.Namespace) -> int:
-    from .vectors import WordVectors
-    wv = WordVectors.load(args.model, mmap="r")
-    for w, s in wv.analogy(args.a, args.b, args.c, topn=args.topn):
-        print(f"{w}\t{s:.4f}")
+    if len(args.words) not in (0, 3) or (not args.words and not args.queries):
+        raise ValueError(f"give three words A B C or --queries FILE (or - for stdin); "
+                         f"got {len(args.words)} words")
+    queries = ([list(args.words)] if args.words else []) + (
+        _read_queries(args.queries, 3) if args.queries else [])
+    wv = _load_model(args.model)
+    answers = wv.batch_analogy([tuple(q) for q in queries], topn=args.topn,
+                               method=args.method, restrict_vocab=args.restrict_vocab,
+                               unknown="skip" if args.skip_unknown else "raise")
+    _emit(queries, answers, args.json)
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from .evaluate import evaluate_analogies, evaluate_similarity
+    if not args.similarity and not args.analogy:
+        raise ValueError("give at least one --similarity FILE or --analogy FILE")
+    started = time.perf_counter()
+    wv = _load_model(args.model)
+    restrict = None if args.restrict_vocab <= 0 else args.restrict_vocab
+    sims = [evaluate_similarity(wv, path, unknown=args.unknown,
+                                case_insensitive=not args.case_sensitive,
+                                restrict_vocab=restrict) for path in args.similarity or []]
+    analogies = [evaluate_analogies(wv, path, restrict_vocab=restrict,
+                                    case_insensitive=not args.case_sensitive,
+                                    methods=tuple(args.methods)) for path in args.analogy or []]
+    seconds = time.perf_counter() - started
+    print(f"{args.model}: {len(wv)} words x {wv.vector_size} dims; restrict_vocab="
+          f"{restrict}, case_insensitive={not args.case_sensitive}")
+    if sims:
+        print(f"\n{'similarity':<22}{'spearman':>9}{'pearson':>9}{'scored':>8}{'unknown':>8}")
+        for r in sims:
+            print(f"{r.name:<22}{r.spearman:>9.4f}{r.pearson:>9.4f}{r.n_scored:>8}"
+                  f"{r.n_unknown:>8}")
+        print(f"(unknown pairs: {args.unknown})")
+    for r in analogies:
+        print(f"\n{r.name}: {r.n_covered} of {r.n_total} questions covered "
+              f"({r.seconds:.2f} s)")
+        print(f"{'section':<30}{'covered':>8}" + "".join(f"{m:>10}" for m in r.accuracy))
+        for sec in r.sections:
+            accs = "".join("{:>10}".format("-" if a is None else f"{a:.4f}")
+                           for a in sec["accuracy"].values())
+            print(f"{sec['section']:<30}{sec['n_covered']:>8}{accs}")
+        print(f"{'covered':<30}{r.n_covered:>8}" + "".join(
+            "{:>10}".format("-" if a is None else f"{a:.4f}") for a in r.accuracy.values()))
+        print(f"{'all (unknown = wrong)':<30}{r.n_total:>8}" + "".join(
+            f"{a:>10.4f}" for a in r.accuracy_all.values()))
+    print(f"\nevaluation wall time: {seconds:.2f} s")
+    if args.json:
+        from .io import atomic_write
+        report = {"model": args.model, "seconds": seconds,
+                  "similarity": [r.as_dict() for r in sims],
+                  "analogy": [r.as_dict() for r in analogies]}
+        with atomic_write(args.json, "w", encoding="utf-8") as fh:
+            json.dump(report, fh, indent=1)
     return 0
 
 
@@ -97,19 +195,46 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"default: {DEFAULTS[name]}")
     b.set_defaults(func=_cmd_build)
 
+    def query_options(p: argparse.ArgumentParser, topn: int) -> None:
+        p.add_argument("--topn", type=int, default=topn, help=f"answers per query (default: {topn})")
+        p.add_argument("--method", choices=("add", "mul"), default="add",
+                       help="3CosAdd or 3CosMul (Levy & Goldberg 2014) (default: add)")
+        p.add_argument("--restrict-vocab", type=int, default=None,
+                       help="only the N most frequent words are answers")
+        p.add_argument("--queries", metavar="FILE",
+                       help="read many queries from FILE (- for stdin), one per line")
+        p.add_argument("--skip-unknown", action="store_true",
+                       help="answer queries with unknown words with nothing instead of failing")
+        p.add_argument("--json", action="store_true", help="write JSON lines")
+
     s = sub.add_parser("similar", help="nearest neighbours of words")
-    s.add_argument("model")
-    s.add_argument("words", nargs="+")
-    s.add_argument("--topn", type=int, default=10)
+    s.add_argument("model", help="model file (native, word2vec text/binary or GloVe)")
+    s.add_argument("words", nargs="*")
+    query_options(s, 10)
     s.set_defaults(func=_cmd_similar)
 
     a = sub.add_parser("analogy", help="a is to b as c is to ?")
-    a.add_argument("model")
-    a.add_argument("a")
-    a.add_argument("b")
-    a.add_argument("c")
-    a.add_argument("--topn", type=int, default=1)
+    a.add_argument("model", help="model file (native, word2vec text/binary or GloVe)")
+    a.add_argument("words", nargs="*", metavar="A B C")
+    query_options(a, 1)
     a.set_defaults(func=_cmd_analogy)
+
+    e = sub.add_parser("evaluate", help="word similarity and analogy benchmarks")
+    e.add_argument("model", help="model file (native, word2vec text/binary or GloVe)")
+    e.add_argument("--similarity", nargs="+", metavar="FILE", help="w1 w2 score files")
+    e.add_argument("--analogy", nargs="+", metavar="FILE",
+                   help="questions-words.txt format or 4-column files")
+    e.add_argument("--restrict-vocab", type=int, default=300000,
+                   help="only the N most frequent words are known (default: 300000, as "
+                        "gensim; 0 for all)")
+    e.add_argument("--case-sensitive", action="store_true",
+                   help="compare words as they are (default: upper-cased, as gensim)")
+    e.add_argument("--unknown", choices=("skip", "zero"), default="skip",
+                   help="similarity pairs with unknown words: skip or score 0 (default: skip)")
+    e.add_argument("--methods", nargs="+", choices=("add", "mul"), default=["add", "mul"],
+                   help="analogy methods (default: add mul)")
+    e.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    e.set_defaults(func=_cmd_evaluate)
     return parser
 
 

@@ -440,7 +440,9 @@ def _pruned(pair: np.ndarray, base: np.ndarray, triples: np.ndarray, local: np.n
         cand_scores = pair[cand] * base[cs[:, None], cand]
         bound = np.where((pair_k >= 0) & (c_k >= 0), pair_k * c_k, np.inf)
     excluded = triples[group]
-    hit = (cand[:, :, None] == excluded[:, None, :]).any(axis=2)
+    hit = cand == excluded[:, :1]
+    hit |= cand == excluded[:, 1:2]
+    hit |= cand == excluded[:, 2:]
     # a candidate listed twice (in both lists) keeps only its first copy
     hit[:, 1:] |= cand[:, 1:] == cand[:, :-1]
     cand_scores[hit] = -np.inf

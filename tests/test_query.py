@@ -1,0 +1,196 @@
+"""Query engine: exact answers on hand-made vectors, gensim agreement, batched == single."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordvec import WordVectors
+from wordvec import query
+from wordvec.cli import main
+
+gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
+
+# four words on the unit circle: cosines are read off by hand
+CIRCLE = WordVectors(np.array([[1, 0], [0.8, 0.6], [0, 1], [-1, 0]]), ["a", "b", "c", "d"])
+ROYAL = WordVectors(np.array([[1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1], [0, 0, 1]]),
+                    ["man", "woman", "king", "queen", "crown"])
+
+
+def _random_wv(n: int = 300, dim: int = 12, seed: int = 0) -> WordVectors:
+    rng = np.random.default_rng(seed)
+    return WordVectors(rng.standard_normal((n, dim)), [f"w{i}" for i in range(n)])
+
+
+def _gensim(wv: WordVectors) -> object:
+    kv = gensim_kv.KeyedVectors(wv.vector_size)
+    kv.add_vectors(wv.index_to_key, np.array(wv.vectors))
+    return kv
+
+
+def test_most_similar_exact_on_hand_made_vectors():
+    answer = CIRCLE.most_similar("a")
+    assert [w for w, _ in answer] == ["b", "c", "d"]
+    assert [s for _, s in answer] == pytest.approx([0.8, 0.0, -1.0], abs=1e-7)
+    # b - a = (-0.2, 0.6): nearest is c with cosine 0.6 / sqrt(0.4)
+    (word, score), = CIRCLE.most_similar(positive=["b"], negative=["a"], topn=1)
+    assert word == "c" and score == pytest.approx(0.6 / np.sqrt(0.4), abs=1e-6)
+
+
+def test_cosmul_exact_value():
+    # p = (1 + cos) / 2; 3CosMul(x) = p(x, woman) p(x, king) / (p(x, man) + 1e-6)
+    unit = ROYAL.unit_vectors
+    p = (1 + unit @ unit.T) / 2
+    expected = p[3, 1] * p[3, 2] / (p[3, 0] + 1e-6)
+    (word, score), = ROYAL.analogy("man", "woman", "king", method="mul")
+    assert word == "queen" and score == pytest.approx(expected, rel=1e-6)
+    assert ROYAL.analogy("man", "woman", "king")[0][0] == "queen"
+
+
+def test_question_words_never_returned():
+    for method in ("add", "mul"):
+        answer = ROYAL.analogy("man", "woman", "king", topn=10, method=method)
+        assert {w for w, _ in answer} == {"queen", "crown"}
+    assert "a" not in [w for w, _ in CIRCLE.most_similar("a", topn=10)]
+
+
+def test_unknown_words_raise_or_skip():
+    with pytest.raises(KeyError, match="'zebra' not in vocabulary"):
+        CIRCLE.most_similar(["a", "zebra"])
+    with pytest.raises(KeyError, match="'zebra'"):
+        ROYAL.analogy("man", "zebra", "king")
+    assert CIRCLE.most_similar(["zebra"], unknown="skip") == []
+    answers = ROYAL.batch_analogy([("man", "woman", "king"), ("x", "y", "z")], unknown="skip")
+    assert answers[0][0][0] == "queen" and answers[1] == []
+
+
+def test_restrict_vocab_limits_candidates():
+    wv = _random_wv()
+    answer = wv.most_similar("w250", topn=5, restrict_vocab=50)
+    assert all(int(w[1:]) < 50 for w, _ in answer)
+    kv = _gensim(wv)
+    assert [w for w, _ in answer] == [w for w, _ in kv.most_similar("w250", topn=5,
+                                                                       restrict_vocab=50)]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_agrees_with_gensim(seed):
+    wv = _random_wv(seed=seed)
+    kv = _gensim(wv)
+    for pos, neg in [(["w1"], []), (["w2", "w3"], ["w4"]), (["w5"], ["w6", "w7"])]:
+        ours = wv.most_similar(pos, neg, topn=7)
+        theirs = kv.most_similar(positive=pos, negative=neg, topn=7)
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+        assert np.allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
+        ours = wv.most_similar_cosmul(pos, neg, topn=7)
+        theirs = kv.most_similar_cosmul(positive=pos, negative=neg, topn=7)
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+        assert np.allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-4)
+    vec = np.linspace(-1, 1, wv.vector_size)
+    assert [w for w, _ in wv.similar_by_vector(vec, topn=5)] == \
+        [w for w, _ in kv.similar_by_vector(vec, topn=5)]
+
+
+def test_top_n_breaks_ties_by_index():
+    row = np.array([0.5, 0.9, 0.5, 0.5, -np.inf, 0.9], dtype=np.float32)
+    assert query.top_n(row, 3).tolist() == [1, 5, 0]
+    assert query.top_n(row, 10).tolist() == [1, 5, 0, 2, 3]
+
+
+def test_validation_messages():
+    with pytest.raises(ValueError, match="topn must be an integer >= 1; got 0"):
+        CIRCLE.most_similar("a", topn=0)
+    with pytest.raises(ValueError, match="method must be one of 'add', 'mul'; got 'sub'"):
+        CIRCLE.analogy("a", "b", "c", method="sub")
+    with pytest.raises(ValueError, match="unknown must be one of 'raise', 'skip'"):
+        CIRCLE.most_similar("a", unknown="ignore")
+    with pytest.raises(ValueError, match="three words"):
+        CIRCLE.batch_analogy([("a", "b")])
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        CIRCLE.batch_similar_by_vector(np.ones((2, 3)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), topn=st.integers(1, 4), block=st.integers(1, 40),
+       method=st.sampled_from(["add", "mul"]))
+def test_batched_equals_one_by_one(seed, topn, block, method):
+    rng = np.random.default_rng(seed)
+    wv = _random_wv(n=60, dim=5, seed=seed)
+    words = [f"w{i}" for i in rng.integers(0, 60, 12)]
+    batched = wv.batch_most_similar(words, topn=topn, method=method, block_size=block)
+    for word, answer in zip(words, batched):
+        single = (wv.most_similar if method == "add" else wv.most_similar_cosmul)(word, topn=topn)
+        assert [w for w, _ in answer] == [w for w, _ in single]
+        assert np.allclose([s for _, s in answer], [s for _, s in single], atol=1e-5)
+    triples = [tuple(f"w{i}" for i in rng.choice(60, 3, replace=False)) for _ in range(10)]
+    batched = wv.batch_analogy(triples, topn=topn, method=method, block_size=block)
+    for triple, answer in zip(triples, batched):
+        single = wv.analogy(*triple, topn=topn, method=method)
+        assert [w for w, _ in answer] == [w for w, _ in single]
+        assert np.allclose([s for _, s in answer], [s for _, s in single], atol=1e-5)
+    vectors = rng.standard_normal((7, 5))
+    batched = wv.batch_similar_by_vector(vectors, topn=topn, block_size=block)
+    assert batched == [wv.similar_by_vector(v, topn=topn) for v in vectors] or all(
+        [w for w, _ in b] == [w for w, _ in wv.similar_by_vector(v, topn=topn)]
+        for b, v in zip(batched, vectors))
+
+
+@pytest.mark.parametrize("method", ["add", "mul"])
+@pytest.mark.parametrize("topn", [1, 3])
+def test_pruned_analogies_are_exact(method, topn):
+    """Many questions sharing (a, b), as in the Google set, take the top-K shortcut."""
+    rng = np.random.default_rng(7)
+    n = 4 * (query._PRUNE_K + topn) + 200
+    unit = rng.standard_normal((n, 16)).astype(np.float32)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    pairs = rng.choice(n, (6, 2), replace=False)
+    triples = np.array([[a, b, c] for a, b in pairs for c in rng.choice(n, 8)
+                        if c not in (a, b)])
+    best, scores = query.analogy_indices(unit, triples, methods=(method,), topn=topn)[method]
+    for (a, b, c), got, got_scores in zip(triples, best, scores):
+        if method == "add":
+            row = unit @ (unit[b] - unit[a] + unit[c])
+            row /= np.linalg.norm(unit[b] - unit[a] + unit[c])
+        else:
+            p = (1 + unit @ unit[[a, b, c]].T) / 2
+            row = p[:, 1] * p[:, 2] / (p[:, 0] + 1e-6)
+        row[[a, b, c]] = -np.inf
+        assert got.tolist() == np.argsort(-row, kind="stable")[:topn].tolist()
+        assert np.allclose(got_scores, row[got], rtol=1e-4)
+
+
+def test_memory_is_bounded_by_block(monkeypatch):
+    wv = _random_wv(n=100, dim=4)
+    shapes = []
+    real = np.ascontiguousarray
+
+    def spy(a, *args, **kwargs):
+        shapes.append(np.shape(a))
+        return real(a, *args, **kwargs)
+
+    monkeypatch.setattr(query.np, "ascontiguousarray", spy)
+    wv.batch_most_similar([f"w{i}" for i in range(50)], topn=2, block_size=8)
+    assert shapes and max(s[0] for s in shapes) <= 8
+
+
+def test_cli_similar_and_analogy(tmp_path, capsys):
+    model = tmp_path / "royal.wv"
+    ROYAL.save(model)
+    assert main(["similar", str(model), "king", "--topn", "2"]) == 0
+    assert capsys.readouterr().out.startswith("king\tqueen ")
+    assert main(["analogy", str(model), "man", "woman", "king", "--method", "mul",
+                 "--json"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["query"] == ["man", "woman", "king"] and line["results"][0][0] == "queen"
+    queries = tmp_path / "q.txt"
+    queries.write_text("man woman king\n# comment\nman woman zebra\n")
+    assert main(["analogy", str(model), "--queries", str(queries), "--skip-unknown"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("man woman king\tqueen") and out[1].endswith("(unknown word)")
+    assert main(["similar", str(model), "zebra"]) == 2
+    assert "'zebra' not in vocabulary" in capsys.readouterr().err
+    assert main(["analogy", str(model), "man", "woman"]) == 2
