@@ -353,16 +353,39 @@ def analogy_indices(unit: np.ndarray, triples: np.ndarray, *,
                 vec = unit[chunk[:, 1]] - unit[chunk[:, 0]] + unit[chunk[:, 2]]
                 scale = np.linalg.norm(vec, axis=1)
                 scale[scale == 0] = 1.0
-                base = cos
+                shift = False
             else:
                 scale = None
-                base = (1.0 + cos) / 2.0                  # p(x, w), in [0, 1]
+                shift = True                              # p(x, w) = (1 + cos) / 2
             best, scores = out[method]
-            _analogy_chunk(base, chunk, local, groups, c_top, method, topn,
+            _analogy_chunk(cos, shift, chunk, local, groups, c_top, method, topn,
                            best[start:stop], scores[start:stop])
             if scale is not None:
                 scores[start:stop] /= scale[:, None]
         start = stop
+    return out
+
+
+def _top_k_unordered(matrix: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values of each row (any order), shape (rows, k).
+
+    A threshold estimated from a strided sample of each row keeps about ``2k``
+    entries in one comparison pass; only those are partitioned.  Rows where the
+    estimate keeps fewer than ``k`` fall back to a full :func:`numpy.argpartition`.
+    """
+    n = matrix.shape[1]
+    step = max(1, n // 4096)
+    sample = matrix[:, ::step]
+    j = min(sample.shape[1] - 1, max(0, int(sample.shape[1] * (1 - 2.0 * k / n))))
+    thresholds = np.partition(sample, j, axis=1)[:, j]
+    out = np.empty((matrix.shape[0], k), dtype=np.int64)
+    for r, (row, cut) in enumerate(zip(matrix, thresholds)):
+        idx = np.flatnonzero(row >= cut)
+        if len(idx) < k:
+            idx = np.argpartition(row, n - k)[n - k:]
+        elif len(idx) > k:
+            idx = idx[np.argpartition(row[idx], len(idx) - k)[len(idx) - k:]]
+        out[r] = idx
     return out
 
 
@@ -383,41 +406,54 @@ def _plan(cos: np.ndarray, local: np.ndarray,
         big = [local[g, 2] for g in groups if len(g) >= _PRUNE_MIN_GROUP]
         if big:
             needed = np.unique(np.concatenate(big))
-            top = np.argpartition(cos[needed], rows - k, axis=1)[:, rows - k:]
+            top = _top_k_unordered(cos[needed], k)
             c_top = dict(zip(needed.tolist(), top))
     return groups, c_top
 
 
-def _analogy_chunk(base: np.ndarray, triples: np.ndarray, local: np.ndarray,
+def _shifted(row: np.ndarray) -> np.ndarray:
+    """p = (1 + cos) / 2, computed identically wherever it is needed."""
+    return (np.float32(1.0) + row) / np.float32(2.0)
+
+
+def _analogy_chunk(cos: np.ndarray, shift: bool, triples: np.ndarray, local: np.ndarray,
                    groups: list[np.ndarray], c_top: dict[int, np.ndarray], method: str,
                    topn: int, best: np.ndarray, scores: np.ndarray) -> None:
-    """Fill ``best``/``scores`` for one block; ``base`` holds f(w, x) for its words."""
-    rows = base.shape[1]
+    """Fill ``best``/``scores`` for one block; ``cos`` holds cosines of its words.
+
+    With ``shift`` (3CosMul), rows are mapped to ``p = (1 + cos) / 2`` when used.
+    """
+    rows = cos.shape[1]
+
+    def base(w: int) -> np.ndarray:
+        return _shifted(cos[w]) if shift else cos[w]
+
     k = _PRUNE_K + topn
     row = np.empty(rows, dtype=np.float32)
     for group in groups:
         a, b = local[group[0], 0], local[group[0], 1]
         if method == "add":
-            pair = base[b] - base[a]
+            pair = base(b) - base(a)
         else:
-            pair = base[b] / (base[a] + np.float32(EPSILON))
+            pair = base(b) / (base(a) + np.float32(EPSILON))
         todo = group
         if c_top and len(group) >= _PRUNE_MIN_GROUP:
-            todo = _pruned(pair, base, triples, local, group, method, topn, k, c_top,
+            todo = _pruned(pair, cos, shift, triples, local, group, method, topn, k, c_top,
                            best, scores)
         for q in todo.tolist():
             c = local[q, 2]
             if method == "add":
-                np.add(pair, base[c], out=row)
+                np.add(pair, base(c), out=row)
             else:
-                np.multiply(pair, base[c], out=row)
+                np.multiply(pair, base(c), out=row)
             row[[int(i) for i in triples[q] if i < rows]] = -np.inf
             pick = _select(row, topn)
             best[q, :len(pick)] = pick
             scores[q, :len(pick)] = row[pick]
 
 
-def _pruned(pair: np.ndarray, base: np.ndarray, triples: np.ndarray, local: np.ndarray,
+def _pruned(pair: np.ndarray, cos: np.ndarray, shift: bool, triples: np.ndarray,
+            local: np.ndarray,
             group: np.ndarray, method: str, topn: int, k: int,
             c_top: dict[int, np.ndarray], best: np.ndarray,
             scores: np.ndarray) -> np.ndarray:
@@ -426,18 +462,23 @@ def _pruned(pair: np.ndarray, base: np.ndarray, triples: np.ndarray, local: np.n
     Returns the questions whose answer could not be proven exact (scored in full).
     """
     rows = pair.shape[0]
-    pair_top = np.argpartition(pair, rows - k)[rows - k:]
+    pair_top = _top_k_unordered(pair[None, :], k)[0]
     pair_k = pair[pair_top].min()
     cs = local[group, 2]
     c_lists = np.stack([c_top[c] for c in cs.tolist()])
-    c_k = base[cs[:, None], c_lists].min(axis=1)
+    flat = cos.reshape(-1)
+    offsets = (cs * rows)[:, None]
+    c_values = flat[offsets + c_lists]
+    if shift:
+        c_values = _shifted(c_values)
+    c_k = c_values.min(axis=1)
     cand = np.concatenate([np.broadcast_to(pair_top, (len(group), k)), c_lists], axis=1)
     cand.sort(axis=1)
     if method == "add":
-        cand_scores = pair[cand] + base[cs[:, None], cand]
+        cand_scores = pair[cand] + flat[offsets + cand]
         bound = pair_k + c_k
     else:
-        cand_scores = pair[cand] * base[cs[:, None], cand]
+        cand_scores = pair[cand] * _shifted(flat[offsets + cand])
         bound = np.where((pair_k >= 0) & (c_k >= 0), pair_k * c_k, np.inf)
     excluded = triples[group]
     hit = cand == excluded[:, :1]
