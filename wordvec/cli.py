@@ -153,18 +153,18 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             print(f"{r.name:<22}{r.spearman:>9.4f}{r.pearson:>9.4f}{r.n_scored:>8}"
                   f"{r.n_unknown:>8}")
         print(f"(unknown pairs: {args.unknown})")
-    for r in analogies:
-        print(f"\n{r.name}: {r.n_covered} of {r.n_total} questions covered "
-              f"({r.seconds:.2f} s)")
-        print(f"{'section':<30}{'covered':>8}" + "".join(f"{m:>10}" for m in r.accuracy))
-        for sec in r.sections:
+    for res in analogies:
+        print(f"\n{res.name}: {res.n_covered} of {res.n_total} questions covered "
+              f"({res.seconds:.2f} s)")
+        print(f"{'section':<30}{'covered':>8}" + "".join(f"{m:>10}" for m in res.accuracy))
+        for sec in res.sections:
             accs = "".join("{:>10}".format("-" if a is None else f"{a:.4f}")
                            for a in sec["accuracy"].values())
             print(f"{sec['section']:<30}{sec['n_covered']:>8}{accs}")
-        print(f"{'covered':<30}{r.n_covered:>8}" + "".join(
-            "{:>10}".format("-" if a is None else f"{a:.4f}") for a in r.accuracy.values()))
-        print(f"{'all (unknown = wrong)':<30}{r.n_total:>8}" + "".join(
-            f"{a:>10.4f}" for a in r.accuracy_all.values()))
+        print(f"{'covered':<30}{res.n_covered:>8}" + "".join(
+            "{:>10}".format("-" if a is None else f"{a:.4f}") for a in res.accuracy.values()))
+        print(f"{'all (unknown = wrong)':<30}{res.n_total:>8}" + "".join(
+            f"{a:>10.4f}" for a in res.accuracy_all.values()))
     print(f"\nevaluation wall time: {seconds:.2f} s")
     if args.json:
         from .io import atomic_write

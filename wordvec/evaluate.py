@@ -109,7 +109,7 @@ def read_similarity(path: str | os.PathLike[str]) -> list[tuple[str, str, float]
     >>> read_similarity(p)
     [('cat', 'dog', 7.5)]
     """
-    pairs = []
+    pairs: list[tuple[str, str, float]] = []
     seen_data = False
     for line_no, line in enumerate(_open_text(path), start=1):
         stripped = line.strip()

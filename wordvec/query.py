@@ -191,13 +191,13 @@ def most_similar_batch(wv: WordVectors, queries: Sequence[Query], *, topn: int =
     for start in range(0, len(todo), block):
         chunk = todo[start:start + block]
         if method == "add":
-            query = np.zeros((len(chunk), unit.shape[1]), dtype=np.float32)
+            targets = np.zeros((len(chunk), unit.shape[1]), dtype=np.float32)
             for row, i in enumerate(chunk):
                 pos_ids, neg_ids = parsed[i]  # type: ignore[misc]
-                query[row] = unit[pos_ids].sum(axis=0) - unit[neg_ids].sum(axis=0)
-            norms = np.linalg.norm(query, axis=1, keepdims=True)
+                targets[row] = unit[pos_ids].sum(axis=0) - unit[neg_ids].sum(axis=0)
+            norms = np.linalg.norm(targets, axis=1, keepdims=True)
             norms[norms == 0] = 1.0
-            scores = candidates @ (query / norms).T
+            scores = candidates @ (targets / norms).T
             scores = np.ascontiguousarray(scores.T)
         else:
             words = sorted({w for i in chunk for side in parsed[i] for w in side})  # type: ignore[union-attr]
