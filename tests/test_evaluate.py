@@ -171,3 +171,12 @@ def test_cli_evaluate(tmp_path, capsys):
     assert report["similarity"][0]["n_pairs"] == 353
     assert report["analogy"][0]["n_total"] == 19544
     assert main(["evaluate", str(model)]) == 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_correlations_match_scipy_with_ties(seed):
+    from wordvec.evaluate import pearson, spearman
+    rng = np.random.default_rng(seed)
+    x, y = rng.integers(0, 6, 40).astype(float), rng.standard_normal(40).round(1)
+    assert spearman(x, y) == pytest.approx(stats.spearmanr(x, y)[0], abs=1e-12)
+    assert pearson(x, y) == pytest.approx(stats.pearsonr(x, y)[0], abs=1e-12)

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import stats
 
 from ._validation import check_choice, check_int
 from .errors import FormatError
@@ -78,6 +77,37 @@ def _ok_vocab(wv: WordVectors, restrict_vocab: int | None,
     for i, key in enumerate(keys):
         vocab.setdefault(key.upper() if case_insensitive else key, i)
     return vocab
+
+
+# -- correlations (numpy only: importing scipy.stats costs a second) -------------------
+def _rankdata(values: np.ndarray) -> np.ndarray:
+    """Ranks from 1, ties get their average rank (``scipy.stats.rankdata``'s default)."""
+    order = np.argsort(values, kind="mergesort")
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.arange(len(values))
+    ordered = values[order]
+    new = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    dense = np.cumsum(new)[inverse]
+    bounds = np.concatenate([np.flatnonzero(new), [len(values)]])
+    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
+
+
+def pearson(x: Any, y: Any) -> float:
+    """Pearson correlation coefficient (NaN if either side is constant)."""
+    x = np.asarray(x, dtype=np.float64) - np.mean(x)
+    y = np.asarray(y, dtype=np.float64) - np.mean(y)
+    denom = float(np.sqrt((x @ x) * (y @ y)))
+    return float(x @ y) / denom if denom else float("nan")
+
+
+def spearman(x: Any, y: Any) -> float:
+    """Spearman rank correlation: Pearson of the average ranks.
+
+    >>> spearman([1, 2, 3, 4], [10, 20, 20, 40])
+    0.9486832980505138
+    """
+    return pearson(_rankdata(np.asarray(x, dtype=np.float64)),
+                   _rankdata(np.asarray(y, dtype=np.float64)))
 
 
 # -- word similarity ------------------------------------------------------------------
@@ -190,8 +220,8 @@ def evaluate_similarity(wv: WordVectors, path: str | os.PathLike[str], *,
         raise ValueError(f"{path}: only {len(gold)} of {len(pairs)} pairs have both words in "
                          "the vocabulary; cannot compute a correlation")
     return SimilarityResult(
-        name=_dataset_name(path), spearman=float(stats.spearmanr(gold, model)[0]),
-        pearson=float(stats.pearsonr(gold, model)[0]), n_pairs=len(pairs),
+        name=_dataset_name(path), spearman=spearman(gold, model),
+        pearson=pearson(gold, model), n_pairs=len(pairs),
         n_scored=len(gold), n_unknown=n_unknown, unknown_policy=unknown, path=str(path))
 
 
