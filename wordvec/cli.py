@@ -6,12 +6,13 @@ Errors a user can cause print one line (``wordvec: error: ...``) and exit with 2
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .errors import WordvecError
-from .pipeline import DEFAULTS
+from .pipeline import DEFAULTS, PRESETS
 
 __all__ = ["main", "build_parser"]
 
@@ -44,7 +45,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
     params = {k: getattr(args, k) for k in _BUILD_TYPES if getattr(args, k) is not None}
     corpus = Corpus(*args.corpus, glob=args.glob, progress=not args.quiet)
-    wv = build(corpus, progress=not args.quiet, **params)
+    wv = build(corpus, progress=not args.quiet, preset=args.preset, **params)
     wv.save(args.output)
     st = wv.stats
     print(f"{args.output}: {len(wv)} words x {wv.vector_size} dims from {st['tokens']:,} "
@@ -176,6 +177,51 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sentiment(args: argparse.Namespace) -> int:
+    from .sentiment import format_report, run
+    report = run(args.data, model=args.model, adapt_counts=args.adapt_counts,
+                 task_weight=args.task_weight, dim=args.dim, save_model=args.save_model,
+                 progress=not args.quiet, log=None if args.quiet else _log,
+                 folds=args.folds, seed=args.seed, models=args.models, pooling=args.pooling,
+                 C=args.C, embedding_weight=args.embedding_weight, n_jobs=args.n_jobs)
+    print(format_report(report))
+    return 0
+
+
+def _log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _add_sentiment(sub: Any) -> None:
+    from .features import POOLINGS
+    from .sentiment import MODELS
+    p = sub.add_parser("sentiment", help="cross-validate sentiment models with the vectors")
+    p.add_argument("data", help="labelled data: NLTK categorized corpus (movie_reviews), a "
+                                "folder with one sub-folder per label, or a .csv/.tsv file "
+                                "with text and label columns")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--model", help="saved vectors to use")
+    src.add_argument("--adapt-counts", metavar="COUNTS",
+                     help="general counts (.npz from wordvec.count(...).save) to merge with "
+                          "the data's own text, unlabelled, before building vectors")
+    p.add_argument("--task-weight", type=float, default=1.0,
+                   help="weight of the data's own counts when adapting (default: 1)")
+    p.add_argument("--dim", type=int, default=DEFAULTS["dim"],
+                   help=f"dimensions of the adapted vectors (default: {DEFAULTS['dim']})")
+    p.add_argument("--save-model", help="save the adapted vectors here")
+    p.add_argument("--folds", type=int, default=10, help="default: 10")
+    p.add_argument("--seed", type=int, default=0, help="random_state of the folds (default: 0)")
+    p.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
+    p.add_argument("--pooling", choices=POOLINGS, default="tfidf", help="default: tfidf")
+    p.add_argument("--C", type=float, default=10.0,
+                   help="inverse regularization of the logistic regression (default: 10)")
+    p.add_argument("--embedding-weight", type=float, default=1.0,
+                   help="scale of the embedding block in the combined model (default: 1)")
+    p.add_argument("--n-jobs", type=int, default=1, help="folds in parallel (default: 1)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=_cmd_sentiment)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wordvec", description="Word vectors from raw text with PPMI and truncated SVD.")
@@ -190,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--show", nargs="*", metavar="WORD",
                    help="print the nearest neighbours of these words after building")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    b.add_argument("--preset", choices=sorted(PRESETS), default=None,
+                   help="start from a named parameter set (explicit flags still win)")
     for name, typ in _BUILD_TYPES.items():
         b.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ, default=None,
                        help=f"default: {DEFAULTS[name]}")
@@ -235,13 +283,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="analogy methods (default: add mul)")
     e.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     e.set_defaults(func=_cmd_evaluate)
+    _add_sentiment(sub)
     return parser
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _terminate_like_interrupt() -> None:
+    """Make ``kill`` (SIGTERM) unwind like Ctrl-C, so temporary files are removed."""
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wordvec`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    _terminate_like_interrupt()
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -8,11 +8,28 @@ around it are unchanged).  A document may continue across chunks.
 Counting is vectorized: for each distance ``d`` the pairs ``(x[i], x[i+d])`` of a
 chunk are formed as arrays, encoded as one ``int64`` key per pair (word, context and
 distance), sorted once and run-length encoded.  Partial results are canonical CSR
-matrices merged by SciPy's linear-time sparse addition, so peak memory is bounded by
-the chunk size and the matrix, not by the corpus.
+matrices merged by SciPy's linear-time sparse addition.
+
+Sums are exact: window weights are scaled to integers (``dynamic``: ``window - d + 1``;
+``harmonic``: ``lcm(1..window) / d``) and accumulated in ``float64``, which holds
+integers exactly, then divided once at the end.  The result therefore does not depend
+on how the stream is chunked, in which order partials are merged, on the number of
+threads, or on spilling -- which is what makes the fast paths testable for equality.
+
+Memory is bounded by ``max_memory``: when the partials held in memory would exceed
+it, they are summed into one sorted run written to a temporary file; at the end the
+runs are merged row block by row block, so the peak is about the size of the final
+matrix, whatever the number of tokens.
 """
 
 from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,6 +41,8 @@ __all__ = ["CooccurrenceCounter", "SEPARATOR", "HOLE", "WINDOW_WEIGHTINGS", "win
 SEPARATOR = -1
 HOLE = -2
 WINDOW_WEIGHTINGS = ("uniform", "harmonic", "dynamic")
+_MAX_INT_SCALE = 1 << 24  # larger integer scales would risk float64 exactness
+_BYTES_PER_NNZ = 12  # float64 value + int32 column
 
 
 def window_weights(window: int, weighting: str) -> np.ndarray:
@@ -35,7 +54,7 @@ def window_weights(window: int, weighting: str) -> np.ndarray:
     >>> window_weights(4, "dynamic").tolist()
     [1.0, 0.75, 0.5, 0.25]
     """
-    window = check_int("window", window, low=1)  # type: ignore[assignment]
+    window = check_int("window", window, low=1)
     check_choice("window_weighting", weighting, WINDOW_WEIGHTINGS)
     d = np.arange(1, window + 1, dtype=np.float64)
     if weighting == "uniform":
@@ -47,10 +66,32 @@ def window_weights(window: int, weighting: str) -> np.ndarray:
     return w
 
 
+def _integer_weights(window: int, weighting: str) -> tuple[np.ndarray, float]:
+    """Integer weights ``w_int`` and a scale with ``w_int / scale == window_weights``.
+
+    For ``harmonic`` with a window so large that ``lcm(1..window)`` exceeds 2**24, the
+    float weights are used as they are (scale 1) and sums are exact only up to float64
+    rounding.
+    """
+    d = np.arange(1, window + 1, dtype=np.int64)
+    if weighting == "uniform":
+        return np.ones(window), 1.0
+    if weighting == "dynamic":
+        return (window - d + 1).astype(np.float64), float(window)
+    scale = math.lcm(*range(1, window + 1))
+    if scale > _MAX_INT_SCALE:
+        return 1.0 / d.astype(np.float64), 1.0
+    return (scale // d).astype(np.float64), float(scale)
+
+
 def _sum_csr(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:
     out = (a + b).tocsr()
     out.has_canonical_format = True
     return out
+
+
+def _nbytes(m: sp.csr_matrix) -> int:
+    return int(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes)
 
 
 class CooccurrenceCounter:
@@ -64,6 +105,14 @@ class CooccurrenceCounter:
         Largest distance between a word and its context.
     window_weighting : {"uniform", "harmonic", "dynamic"}, default="dynamic"
         Weight of a pair at distance ``d``; see :func:`window_weights`.
+    max_memory : int or None, default=None
+        Bytes of partial counts kept in memory before they are spilled to a sorted
+        run on disk (None: never spill).  The result is identical either way.
+    n_threads : int, default=1
+        Threads that form, sort and reduce the pairs of chunks (NumPy's sort and
+        SciPy's sparse sums release the GIL).  The result is identical either way.
+    tmp_dir : str or None, default=None
+        Folder of the spilled runs (default: the system's temporary folder).
 
     Examples
     --------
@@ -73,18 +122,29 @@ class CooccurrenceCounter:
     [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
 
-    def __init__(self, vocab_size: int, window: int = 5,
-                 window_weighting: str = "dynamic") -> None:
+    def __init__(self, vocab_size: int, window: int = 5, window_weighting: str = "dynamic",
+                 *, max_memory: int | None = None, n_threads: int = 1,
+                 tmp_dir: str | os.PathLike[str] | None = None) -> None:
         self.vocab_size = check_int("vocab_size", vocab_size, low=1)
         self.window = check_int("window", window, low=1)
+        check_choice("window_weighting", window_weighting, WINDOW_WEIGHTINGS)
         self.window_weighting = window_weighting
-        self._weights = window_weights(window, window_weighting)
+        self.max_memory = check_int("max_memory", max_memory, low=1, allow_none=True)
+        self.n_threads = check_int("n_threads", n_threads, low=1)
+        self.tmp_dir = tmp_dir
+        self._weights, self._scale = _integer_weights(window, window_weighting)
         self._dbits = int(np.ceil(np.log2(window))) if window_weighting != "uniform" else 0
         if self._dbits and int(vocab_size) ** 2 >= 2 ** (62 - self._dbits):
             raise ValueError(f"vocab_size={vocab_size} is too large for window={window}")
         self._carry = np.empty(0, dtype=np.int32)
         self._partials: list[sp.csr_matrix] = []
+        self._in_memory = 0
+        self._runs: list[Path] = []
+        self._run_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._pool = ThreadPoolExecutor(self.n_threads) if self.n_threads > 1 else None
+        self._pending: deque[Future[tuple[sp.csr_matrix, int] | None]] = deque()
         self.pairs = 0  # number of (word, context) pairs counted, one direction
+        self.spills = 0  # number of runs written to disk
 
     # -- counting ---------------------------------------------------------------
     def update(self, ids: np.ndarray) -> None:
@@ -98,13 +158,32 @@ class CooccurrenceCounter:
         x = np.concatenate([self._carry, ids]) if self._carry.size else ids
         p = self._carry.size
         self._carry = x[-self.window:].copy()
-        keys = self._pair_keys(x, p)
-        if keys.size:
-            self._add_partial(self._reduce(keys))
+        if self._pool is None:
+            self._take(self._count_chunk(x, p))
+            return
+        self._pending.append(self._pool.submit(self._count_chunk, x, p))
+        while len(self._pending) > self.n_threads:
+            self._collect_one()
 
     def end_document(self) -> None:
         """Close the current document (same as a :data:`SEPARATOR` in the stream)."""
         self._carry = np.empty(0, dtype=np.int32)
+
+    def _collect_one(self) -> None:
+        self._take(self._pending.popleft().result())
+
+    def _take(self, counted: tuple[sp.csr_matrix, int] | None) -> None:
+        if counted is not None:
+            self.pairs += counted[1]
+            self._add_partial(counted[0])
+
+    def _drain(self) -> None:
+        while self._pending:
+            self._collect_one()
+
+    def _count_chunk(self, x: np.ndarray, p: int) -> tuple[sp.csr_matrix, int] | None:
+        keys = self._pair_keys(x, p)
+        return (self._reduce(keys), int(keys.size)) if keys.size else None
 
     def _pair_keys(self, x: np.ndarray, p: int) -> np.ndarray:
         n = x.size
@@ -128,17 +207,18 @@ class CooccurrenceCounter:
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
     def _reduce(self, keys: np.ndarray) -> sp.csr_matrix:
-        self.pairs += keys.size
         keys.sort()
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        runs = np.diff(np.append(starts, keys.size)).astype(np.float32)
+        runs = np.diff(np.append(starts, keys.size)).astype(np.float64)
         uniq = keys[starts]
         if self._dbits:
-            runs *= self._weights.astype(np.float32)[uniq & ((1 << self._dbits) - 1)]
+            runs *= self._weights[uniq & ((1 << self._dbits) - 1)]
             uniq >>= self._dbits
             first = np.flatnonzero(np.concatenate(([True], uniq[1:] != uniq[:-1])))
             runs = np.add.reduceat(runs, first)
             uniq = uniq[first]
+        elif self._scale != 1.0:  # uniform weights are 1: nothing to do
+            runs *= self._weights[0]
         V = self.vocab_size
         rows = uniq // V
         cols = (uniq - rows * V).astype(np.int32)
@@ -149,23 +229,95 @@ class CooccurrenceCounter:
 
     def _add_partial(self, m: sp.csr_matrix) -> None:
         self._partials.append(m)
+        self._in_memory += _nbytes(m)
         # Merge like a binary counter: sizes stay geometric, total work O(n log n).
         while len(self._partials) > 1 and \
                 self._partials[-1].nnz * 2 >= self._partials[-2].nnz:
             b = self._partials.pop()
             a = self._partials.pop()
-            self._partials.append(_sum_csr(a, b))
+            s = _sum_csr(a, b)
+            self._partials.append(s)
+            self._in_memory += _nbytes(s) - _nbytes(a) - _nbytes(b)
+        if self.max_memory is not None and self._in_memory > self.max_memory:
+            self._spill()
+
+    # -- spilling ----------------------------------------------------------------
+    def _spill(self) -> None:
+        """Sum the partials in memory into one sorted run on disk."""
+        total = self._sum_partials()
+        self._partials, self._in_memory = [], 0
+        if total is None:
+            return
+        if self._run_dir is None:
+            self._run_dir = tempfile.TemporaryDirectory(prefix="wordvec-counts-",
+                                                        dir=self.tmp_dir)
+        path = Path(self._run_dir.name) / f"run{len(self._runs):05d}"
+        path.mkdir()
+        for name in ("indptr", "indices", "data"):
+            np.save(path / f"{name}.npy", getattr(total, name))
+        self._runs.append(path)
+        self.spills += 1
+
+    def _sum_partials(self) -> sp.csr_matrix | None:
+        parts = self._partials
+        if not parts:
+            return None
+        total = parts[-1]
+        for m in reversed(parts[:-1]):
+            total = _sum_csr(total, m)
+        return total
+
+    def _merge_runs(self, rest: sp.csr_matrix | None) -> sp.csr_matrix:
+        """k-way merge of the spilled runs (and ``rest``), by blocks of rows."""
+        V = self.vocab_size
+        runs = [{name: np.load(path / f"{name}.npy", mmap_mode="r")
+                 for name in ("indptr", "indices", "data")} for path in self._runs]
+        total_nnz = sum(int(r["indptr"][-1]) for r in runs) + (rest.nnz if rest is not None else 0)
+        budget = self.max_memory or (1 << 28)
+        n_blocks = max(1, int(np.ceil(total_nnz * _BYTES_PER_NNZ * 2 / budget)))
+        cuts = np.linspace(0, V, n_blocks + 1).astype(np.int64)
+        indptr_parts = [np.zeros(1, dtype=np.int64)]
+        indices_parts: list[np.ndarray] = []
+        data_parts: list[np.ndarray] = []
+        offset = 0
+        for lo, hi in zip(cuts[:-1], cuts[1:]):
+            block: sp.csr_matrix | None = None
+            for r in runs:
+                a, b = int(r["indptr"][lo]), int(r["indptr"][hi])
+                part = sp.csr_matrix(
+                    (np.array(r["data"][a:b]), np.array(r["indices"][a:b]),
+                     np.array(r["indptr"][lo:hi + 1]) - a), shape=(int(hi - lo), V))
+                block = part if block is None else _sum_csr(block, part)
+            if rest is not None:
+                part = rest[int(lo):int(hi)]
+                block = part if block is None else _sum_csr(block, part)
+            assert block is not None
+            indptr_parts.append(block.indptr[1:].astype(np.int64) + offset)
+            indices_parts.append(block.indices.astype(np.int32))
+            data_parts.append(block.data)
+            offset += block.nnz
+        del runs
+        m = sp.csr_matrix((np.concatenate(data_parts), np.concatenate(indices_parts),
+                           np.concatenate(indptr_parts)), shape=(V, V))
+        m.has_canonical_format = True
+        return m
 
     # -- result ------------------------------------------------------------------
     def result(self) -> sp.csr_matrix:
         """The symmetric ``float32`` count matrix ``C + C.T`` (rows words, columns contexts)."""
+        self._drain()
         V = self.vocab_size
-        total = sp.csr_matrix((V, V), dtype=np.float32)
-        for m in self._partials:
-            total = _sum_csr(total, m)
-        sym = (total + total.T.tocsr()).tocsr()
+        total = self._sum_partials()
+        if self._runs:
+            total = self._merge_runs(total)
+        if total is None:
+            total = sp.csr_matrix((V, V), dtype=np.float64)
+        half = sp.csr_matrix(((total.data / self._scale).astype(np.float32), total.indices,
+                              total.indptr), shape=(V, V))
+        del total
+        sym = (half + half.T.tocsr()).tocsr()
         sym.sum_duplicates()
-        return sym.astype(np.float32)
+        return sym.astype(np.float32, copy=False)
 
     def merge(self, other: CooccurrenceCounter) -> None:
         """Add another counter's counts (same vocabulary and window) to this one."""
@@ -173,6 +325,27 @@ class CooccurrenceCounter:
                 (self.vocab_size, self.window, self.window_weighting):
             raise ValueError("can only merge counters with the same vocab_size, window "
                              "and window_weighting")
+        self._drain()
+        other._drain()
         for m in other._partials:
             self._add_partial(m)
+        if other._runs:
+            self._add_partial(other._merge_runs(None))
         self.pairs += other.pairs
+
+    def close(self) -> None:
+        """Stop the threads and delete the spilled runs (also done on garbage collection)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
+        if self._run_dir is not None:
+            self._run_dir.cleanup()
+            self._run_dir = None
+        self._runs = []
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # pragma: no cover - interpreter shutdown
+            pass

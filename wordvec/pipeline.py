@@ -6,14 +6,23 @@ Stages (one module each): :mod:`~wordvec.corpus` streams documents,
 :mod:`~wordvec.reduce` runs the truncated SVD.
 
 The raw text is read and tokenized once.  That pass maps tokens to provisional ids
-and stores the id stream (in memory, spilled to a temporary file past
-``stream_memory`` bytes); the vocabulary is then chosen from exact counts and the
-stored stream is re-read, remapped and counted in chunks with NumPy.
+and stores the id stream (in memory, spilled to a temporary file past half of
+``max_memory``); the vocabulary is then chosen from exact counts and the stored
+stream is re-read, remapped and counted in chunks with NumPy (partial counts spill
+to disk past the other half of ``max_memory``).
+
+Files read with the default :class:`~wordvec.tokenize.Tokenizer` are tokenized by
+``n_jobs`` worker processes, one file at a time, each with its own type dictionary;
+the main process maps their ids to global ids in file order, so the id stream, and
+everything after it, is identical to the serial path's.  Counting uses ``n_jobs``
+threads and exact sums, so it too is identical whatever ``n_jobs``.
 """
 
 from __future__ import annotations
 
 import copy
+import multiprocessing
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +32,7 @@ import numpy as np
 
 from ._validation import check_choice, check_float, check_int
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
-from .corpus import Corpus
+from .corpus import Corpus, ReadStats, iter_file
 from .counts import Cooccurrences
 from .errors import CorpusError
 from .reduce import SVD_ALGORITHMS, embed, truncated_svd
@@ -32,7 +41,8 @@ from .vectors import WordVectors
 from .vocab import Vocabulary, keep_probabilities
 from .weighting import ppmi
 
-__all__ = ["build", "build_from_counts", "DEFAULTS", "count", "COUNT_KEYS", "REDUCE_KEYS"]
+__all__ = ["build", "build_from_counts", "DEFAULTS", "PRESETS", "count", "COUNT_KEYS",
+           "REDUCE_KEYS"]
 
 #: Default build parameters (see README's parameter table).
 DEFAULTS: dict[str, Any] = {
@@ -51,6 +61,12 @@ DEFAULTS: dict[str, Any] = {
     "n_iter": 3,
     "seed": 0,
 }
+#: Named presets: the parameters that differ from :data:`DEFAULTS` (see
+#: ``benchmarks/HYPERPARAMS.md``).  Explicit parameters override a preset's.
+PRESETS: dict[str, dict[str, Any]] = {
+    "similarity": {"add_contexts": True},
+    "analogy": {"add_contexts": False},
+}
 SUBSAMPLE_MODES = ("dirty", "clean")
 #: Parameters of counting (:func:`count`) and of weighting + reduction.
 COUNT_KEYS = ("window", "window_weighting", "min_count", "max_vocab", "subsample",
@@ -65,8 +81,9 @@ _DROP = -3
 class _IdStream:
     """Append-only store of int32 chunks, in memory up to a budget, then on disk."""
 
-    def __init__(self, memory_budget: int) -> None:
+    def __init__(self, memory_budget: int, dir: Any = None) -> None:
         self.memory_budget = memory_budget
+        self.dir = dir
         self._chunks: list[np.ndarray] = []
         self._in_memory = 0
         self._file: Any = None
@@ -74,7 +91,7 @@ class _IdStream:
 
     def append(self, chunk: np.ndarray) -> None:
         if self._file is None and self._in_memory + chunk.nbytes > self.memory_budget:
-            self._file = tempfile.TemporaryFile(prefix="wordvec-ids-")
+            self._file = tempfile.TemporaryFile(prefix="wordvec-ids-", dir=self.dir)
             for c in self._chunks:
                 self._write(c)
             self._chunks = []
@@ -104,6 +121,8 @@ class _IdStream:
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
+            self._file = None
+        self._chunks = []
 
 
 def _validate(params: dict[str, Any]) -> dict[str, Any]:
@@ -135,23 +154,180 @@ def _bar(progress: bool, **kw: Any) -> Any:
     return tqdm(disable=not progress, **kw)
 
 
+def _default_jobs() -> int:
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(n or 1, 8))
+
+
+class _TypeIndex(dict):  # type: ignore[type-arg]
+    """str -> id in first-seen order; ``index[token]`` adds an unseen token.
+
+    ``map(index.__getitem__, tokens)`` stays in C for known tokens, a third faster
+    than a ``setdefault`` comprehension.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added: list[str] = []  # tokens added since the list was last taken
+
+    def __missing__(self, token: str) -> int:
+        i = self[token] = len(self)
+        self.added.append(token)
+        return i
+
+
+def _doc_ids(index: _TypeIndex, tokens: list[str]) -> np.ndarray:
+    return np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+
+
+_SEPARATOR_ARRAY = np.array([SEPARATOR], dtype=np.int32)
+
+# -- parallel reading + tokenizing (worker side) ---------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(tokenizer: Tokenizer) -> None:
+    _WORKER["tokenizer"] = tokenizer
+    _WORKER["index"] = _TypeIndex()
+
+
+def _worker_file(path: str) -> tuple[int, list[str], np.ndarray, int, dict[str, Any]]:
+    """Tokenize one file: (worker pid, types new to this worker, local ids, tokens, stats).
+
+    Ids are in the worker's first-seen order, SEPARATOR after each non-empty
+    document, exactly as the serial loop of :func:`count` builds the stream.
+    """
+    tokenizer = _WORKER["tokenizer"]
+    index: _TypeIndex = _WORKER["index"]
+    stats = ReadStats()
+    parts: list[np.ndarray] = []
+    n_tokens = 0
+    for doc in iter_file(path, stats):
+        tokens = tokenizer(doc)
+        if not tokens:
+            continue
+        n_tokens += len(tokens)
+        parts.append(_doc_ids(index, tokens))
+        parts.append(_SEPARATOR_ARRAY)
+    ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+    new, index.added = index.added, []
+    return os.getpid(), new, ids, n_tokens, stats.as_dict()
+
+
+def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int) -> list[str] | None:
+    """The files of ``source`` if it can be read by worker processes, else None."""
+    if n_jobs < 2 or type(tokenizer) is not Tokenizer:
+        return None
+    files: list[str] = []
+    for r in source._resolved:
+        if not (isinstance(r, list) and r and all(hasattr(f, "is_file") for f in r)):
+            return None
+        files.extend(str(f) for f in r)
+    return files if len(files) > 1 else None
+
+
+def _merge_read_stats(total: ReadStats, part: dict[str, Any]) -> None:
+    total.files += part["files"]
+    total.documents += part["documents"]
+    total.bytes += part["bytes"]
+    total.replaced_characters += part["replaced_characters"]
+    for f in part["replaced_in"]:
+        if len(total.replaced_in) < 20 and f not in total.replaced_in:
+            total.replaced_in.append(f)
+
+
+class _Pass1:
+    """Global ids in first-seen order, exact counts, and the stored id stream."""
+
+    def __init__(self, stream: _IdStream) -> None:
+        self.index = _TypeIndex()
+        self.stream = stream
+        self.counts = np.zeros(0, dtype=np.int64)
+        self.n_tokens = 0
+        self._pending: list[np.ndarray] = []
+        self._pending_size = 0
+
+    def add(self, ids: np.ndarray) -> None:
+        """Append global ids (SEPARATOR included) to the stream, in chunks."""
+        self._pending.append(ids)
+        self._pending_size += ids.size
+        if self._pending_size >= _CHUNK_TOKENS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        chunk = np.concatenate(self._pending) if len(self._pending) > 1 else self._pending[0]
+        self._pending, self._pending_size = [], 0
+        self.index.added.clear()  # only workers need to know what is new
+        if len(self.index) > self.counts.size:
+            self.counts = np.concatenate(
+                [self.counts, np.zeros(len(self.index) - self.counts.size, np.int64)])
+        self.counts += np.bincount(chunk[chunk >= 0], minlength=self.counts.size)
+        self.stream.append(chunk)
+
+
+def _read_serial(source: Corpus, tokenizer: Callable[[str], list[str]], state: _Pass1,
+                 progress: bool) -> None:
+    index = state.index
+    with _bar(progress, desc="tokenizing", unit="doc") as bar:
+        for doc in source:
+            tokens = doc if isinstance(doc, list) else tokenizer(doc)
+            if not tokens:
+                continue
+            state.n_tokens += len(tokens)
+            state.add(_doc_ids(index, tokens))
+            state.add(_SEPARATOR_ARRAY)
+            bar.update()
+    state.flush()
+
+
+def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _Pass1,
+                   progress: bool) -> ReadStats:
+    index = state.index
+    luts: dict[int, np.ndarray] = {}  # worker pid -> local id -> global id (+ SEPARATOR)
+    stats = ReadStats()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    with ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
+                  initargs=(tokenizer,)) as pool, \
+            _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
+        for pid, new, ids, n_tokens, st in pool.imap(_worker_file, files):
+            lut = luts.get(pid, np.array([SEPARATOR], dtype=np.int32))
+            if new:
+                fresh = _doc_ids(index, new)
+                lut = np.concatenate([lut[:-1], fresh, lut[-1:]])  # lut[-1] = SEPARATOR
+            luts[pid] = lut
+            if ids.size:
+                state.add(lut[ids])
+            state.n_tokens += n_tokens
+            _merge_read_stats(stats, st)
+            bar.update()
+    state.flush()
+    return stats
+
+
 def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
           window: int = DEFAULTS["window"], window_weighting: str = DEFAULTS["window_weighting"],
           min_count: int = DEFAULTS["min_count"], max_vocab: int | None = DEFAULTS["max_vocab"],
           subsample: float = DEFAULTS["subsample"],
           subsample_mode: str = DEFAULTS["subsample_mode"], seed: int = 0,
-          glob: str = "*", progress: bool = True,
-          stream_memory: int = 512 << 20) -> Cooccurrences:
+          glob: str = "*", progress: bool = True, n_jobs: int | None = None,
+          max_memory: int | None = 1 << 30,
+          tmp_dir: str | os.PathLike[str] | None = None) -> Cooccurrences:
     """Read, tokenize and count a corpus: vocabulary and co-occurrence matrix.
 
     Parameters are those of :func:`build`.  Out-of-vocabulary words are removed
     before windowing (as word2vec does); subsampled words are removed before
     windowing with ``subsample_mode="dirty"`` (word2vec) or leave a hole that keeps
-    distances with ``"clean"``.
+    distances with ``"clean"``.  ``n_jobs``, ``max_memory`` and ``tmp_dir`` change
+    speed and memory, never the result.
     """
     _validate({"window": window, "window_weighting": window_weighting, "min_count": min_count,
                "max_vocab": max_vocab, "subsample": subsample,
                "subsample_mode": subsample_mode, "seed": seed})
+    n_jobs = _default_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
+    max_memory = check_int("max_memory", max_memory, low=1 << 10, allow_none=True)
     if tokenizer is None:
         tokenizer = Tokenizer()
     elif not callable(tokenizer):
@@ -159,86 +335,73 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     source = corpus if isinstance(corpus, Corpus) else Corpus(corpus, glob=glob,
                                                                 progress=progress)
     timings: dict[str, float] = {}
+    half = None if max_memory is None else max(max_memory // 2, 1)
 
     # Pass 1: read + tokenize once, provisional ids, exact counts.
     t0 = time.perf_counter()
-    index: dict[str, int] = {}
-    setdefault = index.setdefault
-    stream = _IdStream(stream_memory)
-    counts = np.zeros(0, dtype=np.int64)
-    buf: list[int] = []
-    n_tokens = 0
+    stream = _IdStream(half if half is not None else 1 << 62, dir=tmp_dir)
+    try:
+        state = _Pass1(stream)
+        files = _parallel_files(source, tokenizer, n_jobs)
+        if files is not None:
+            source.stats = _read_parallel(files, tokenizer, n_jobs, state,  # type: ignore[arg-type]
+                                          progress)
+        else:
+            _read_serial(source, tokenizer, state, progress)
+        timings["read_tokenize"] = time.perf_counter() - t0
+        read_stats = source.stats.as_dict()
+        n_tokens, counts = state.n_tokens, state.counts
+        if n_tokens == 0:
+            raise CorpusError(f"the corpus {', '.join(source.describe())} holds no tokens "
+                              f"({read_stats['documents']} documents read)")
 
-    def flush() -> None:
-        nonlocal counts, buf
-        chunk = np.array(buf, dtype=np.int32)
-        buf = []
-        words = chunk[chunk >= 0]
-        if len(index) > counts.size:
-            counts = np.concatenate([counts, np.zeros(len(index) - counts.size, np.int64)])
-        counts += np.bincount(words, minlength=counts.size)
-        stream.append(chunk)
+        # Vocabulary from exact counts.
+        words = list(state.index)
+        del state
+        vocab, remap = Vocabulary.from_arrays(words, counts, min_count=min_count,
+                                              max_vocab=max_vocab)
+        del words
+        lut = np.concatenate([np.where(remap >= 0, remap, _DROP).astype(np.int32),
+                              np.array([SEPARATOR], dtype=np.int32)])  # lut[-1] = SEPARATOR
+        keep_p = keep_probabilities(vocab.counts, subsample).astype(np.float32)
+        rng = np.random.default_rng(seed)
 
-    with _bar(progress, desc="tokenizing", unit="doc") as bar:
-        for doc in source:
-            tokens = doc if isinstance(doc, list) else tokenizer(doc)
-            if not tokens:
-                continue
-            n_tokens += len(tokens)
-            buf.extend([setdefault(t, len(index)) for t in tokens])
-            buf.append(SEPARATOR)
-            if len(buf) >= _CHUNK_TOKENS:
-                flush()
-            bar.update()
-    if buf:
-        flush()
-    timings["read_tokenize"] = time.perf_counter() - t0
-    read_stats = source.stats.as_dict()
-    if n_tokens == 0:
+        # Pass 2: remap, subsample, count windows.
+        t0 = time.perf_counter()
+        counter = CooccurrenceCounter(len(vocab), window=window,
+                                      window_weighting=window_weighting, max_memory=half,
+                                      n_threads=n_jobs, tmp_dir=tmp_dir)
+        try:
+            kept = 0
+            with _bar(progress, total=len(stream), desc="counting", unit="chunk") as bar:
+                for chunk in stream:
+                    ids = lut[chunk]
+                    ids = ids[ids != _DROP]
+                    if subsample > 0:
+                        is_word = ids >= 0
+                        drop = is_word & (rng.random(ids.size, dtype=np.float32)
+                                          >= keep_p[np.where(is_word, ids, 0)])
+                        if subsample_mode == "dirty":
+                            ids = ids[~drop]
+                        else:
+                            ids = ids.copy()
+                            ids[drop] = HOLE
+                    kept += int(np.count_nonzero(ids >= 0))
+                    counter.update(ids)
+                    bar.update()
+            stream.close()
+            matrix = counter.result()
+        finally:
+            counter.close()
+    finally:
         stream.close()
-        raise CorpusError(f"the corpus {', '.join(source.describe())} holds no tokens "
-                          f"({read_stats['documents']} documents read)")
-
-    # Vocabulary from exact counts.
-    words = list(index)
-    del index
-    vocab, remap = Vocabulary.from_arrays(words, counts, min_count=min_count,
-                                          max_vocab=max_vocab)
-    del words
-    lut = np.concatenate([np.where(remap >= 0, remap, _DROP).astype(np.int32),
-                          np.array([SEPARATOR], dtype=np.int32)])  # lut[-1] = SEPARATOR
-    keep_p = keep_probabilities(vocab.counts, subsample).astype(np.float32)
-    rng = np.random.default_rng(seed)
-
-    # Pass 2: remap, subsample, count windows.
-    t0 = time.perf_counter()
-    counter = CooccurrenceCounter(len(vocab), window=window, window_weighting=window_weighting)
-    kept = 0
-    with _bar(progress, total=len(stream), desc="counting", unit="chunk") as bar:
-        for chunk in stream:
-            ids = lut[chunk]
-            ids = ids[ids != _DROP]
-            if subsample > 0:
-                is_word = ids >= 0
-                drop = is_word & (rng.random(ids.size, dtype=np.float32)
-                                  >= keep_p[np.where(is_word, ids, 0)])
-                if subsample_mode == "dirty":
-                    ids = ids[~drop]
-                else:
-                    ids = ids.copy()
-                    ids[drop] = HOLE
-            kept += int(np.count_nonzero(ids >= 0))
-            counter.update(ids)
-            bar.update()
-    stream.close()
-    matrix = counter.result()
     timings["count"] = time.perf_counter() - t0
     stats = {
         "corpus": source.describe(), "read": read_stats, "tokens": n_tokens,
         "types": int(counts.size), "vocab_size": len(vocab),
         "tokens_in_vocab": vocab.total, "tokens_after_subsampling": kept,
         "pairs": int(counter.pairs) * 2, "cooccurrence_nnz": int(matrix.nnz),
-        "timings": timings,
+        "count_spills": int(counter.spills), "timings": timings,
     }
     params = {"window": window, "window_weighting": window_weighting, "min_count": min_count,
               "max_vocab": max_vocab, "subsample": subsample, "subsample_mode": subsample_mode,
@@ -251,7 +414,9 @@ def _tokenizer_params(tokenizer: Any) -> Any:
 
 
 def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
-          glob: str = "*", progress: bool = True, **params: Any) -> WordVectors:
+          glob: str = "*", progress: bool = True, n_jobs: int | None = None,
+          max_memory: int | None = 1 << 30, tmp_dir: str | os.PathLike[str] | None = None,
+          preset: str | None = None, **params: Any) -> WordVectors:
     """Build word vectors from a corpus: count, PPMI, truncated SVD.
 
     Parameters
@@ -266,6 +431,17 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Which files of a folder to read.
     progress : bool, default=True
         Show progress bars (on stderr).
+    n_jobs : int, optional
+        Worker processes that read and tokenize files (with the default tokenizer),
+        and threads that count and multiply; default: all cores, at most 8.
+    max_memory : int or None, default=2**30
+        Bytes for the token-id stream and the partial counts; past it they spill to
+        temporary files (None: never).  Does not change the result.
+    tmp_dir : str or os.PathLike, optional
+        Folder of the spilled files (default: the system's temporary folder).
+    preset : {"similarity", "analogy"}, optional
+        Start from the parameters of :data:`PRESETS` ``[preset]`` instead of
+        :data:`DEFAULTS`; parameters given explicitly still win.
     window : int, default=5
         Largest distance between a word and a context.
     window_weighting : {"dynamic", "harmonic", "uniform"}, default="dynamic"
@@ -300,12 +476,17 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         With ``params`` (every parameter above) and ``stats`` (corpus statistics and
         stage timings).
     """
+    if preset is not None:
+        check_choice("preset", preset, tuple(PRESETS))
+        params = {**PRESETS[preset], **params}
     p = _validate(params)
     t_start = time.perf_counter()
-    counted = count(corpus, tokenizer=tokenizer, glob=glob, progress=progress,
-                    **{k: p[k] for k in COUNT_KEYS})
-    wv = build_from_counts(counted, progress=progress, **{k: p[k] for k in REDUCE_KEYS})
+    counted = count(corpus, tokenizer=tokenizer, glob=glob, progress=progress, n_jobs=n_jobs,
+                    max_memory=max_memory, tmp_dir=tmp_dir, **{k: p[k] for k in COUNT_KEYS})
+    wv = _weight_and_reduce(counted, {k: p[k] for k in REDUCE_KEYS}, progress=progress,
+                            n_jobs=n_jobs, release=True)
     wv.stats["timings"]["total"] = time.perf_counter() - t_start
+    wv.params["preset"] = preset
     return wv
 
 
@@ -322,7 +503,12 @@ def build_from_counts(counts: Cooccurrences, *, progress: bool = True,
     if bad:
         raise TypeError(f"build_from_counts got counting parameter(s) {', '.join(sorted(bad))}"
                         f"; allowed: {', '.join(REDUCE_KEYS)}")
-    p = _validate(params)
+    return _weight_and_reduce(counts, _validate(params), progress=progress)
+
+
+def _weight_and_reduce(counts: Cooccurrences, p: dict[str, Any], *, progress: bool,
+                       n_jobs: int | None = None, release: bool = False) -> WordVectors:
+    """PPMI and SVD; ``release`` drops ``counts.matrix`` once weighted (saves memory)."""
     stats = _copy_stats(counts.stats)
     timings = stats.setdefault("timings", {})
     vocab = counts.vocab
@@ -331,6 +517,8 @@ def build_from_counts(counts: Cooccurrences, *, progress: bool = True,
                          f"{len(vocab)}; lower dim, or lower min_count to keep more words")
     t0 = time.perf_counter()
     weighted = ppmi(counts.matrix, context_smoothing=p["context_smoothing"], shift=p["shift"])
+    if release:
+        counts.matrix = None  # type: ignore[assignment]  # our own object, no longer needed
     timings["weight"] = time.perf_counter() - t0
     stats["ppmi_nnz"] = int(weighted.nnz)
     if weighted.nnz == 0:
@@ -338,7 +526,8 @@ def build_from_counts(counts: Cooccurrences, *, progress: bool = True,
                           "large) to build vectors; use more text or lower shift")
     t0 = time.perf_counter()
     u, s, vt = truncated_svd(weighted, p["dim"], algorithm=p["svd_algorithm"],
-                             n_iter=p["n_iter"], seed=p["seed"], progress=progress)
+                             n_iter=p["n_iter"], seed=p["seed"], n_threads=n_jobs,
+                             progress=progress)
     del weighted
     vectors = embed(u, s, vt, eig=p["eig"], add_contexts=p["add_contexts"])
     timings["svd"] = time.perf_counter() - t0

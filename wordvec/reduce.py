@@ -13,6 +13,7 @@ deterministic for a given ``seed``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -24,7 +25,9 @@ from ._validation import check_choice, check_float, check_int
 
 __all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS"]
 
-SVD_ALGORITHMS = ("randomized", "arpack")
+SVD_ALGORITHMS = ("randomized", "krylov", "arpack")
+_TILE_WIDTH = 10_000  # columns of A per tile: X rows of a tile stay in cache
+_BLOCK_COLUMNS = 32  # columns of X per block (one thread each)
 
 
 def _n_threads() -> int:
@@ -32,48 +35,69 @@ def _n_threads() -> int:
                       else (os.cpu_count() or 1), 8))
 
 
-class _ParallelOperator:
-    """``A @ X`` and ``A.T @ X`` for a CSR matrix, split by rows over threads.
+class _TiledOperator:
+    """``A @ X`` and ``A.T @ X`` for a CSR matrix, cache-blocked and threaded.
 
-    SciPy's sparse kernels release the GIL, so threads give a real speed-up.
+    SciPy's CSR times dense kernel reads one row of ``X`` per non-zero; with ``X`` of
+    shape (75k, 320) that is ~1 KB from main memory each time, so the product is
+    memory bound.  Here ``A`` is cut into column tiles and ``X`` into blocks of
+    columns, so that the rows of ``X`` a tile reads (tile width x block floats) stay
+    in the CPU cache.  ``A.T @ Y`` uses the same tiles as CSC matrices (``tile.T``):
+    each tile writes its own rows of the result, which stay in cache too, and no
+    transposed copy of ``A`` is kept.  Threads share the column blocks (SciPy's
+    kernels release the GIL).  Sums are the same up to float32 rounding order; on the
+    wiki sample a product takes about 3x less CPU time than SciPy's.
     """
 
-    def __init__(self, matrix: sp.csr_matrix, n_threads: int) -> None:
-        self.a = sp.csr_matrix(matrix)
-        self.at = self.a.T.tocsr()
-        self.shape = self.a.shape
+    def __init__(self, matrix: sp.csr_matrix, n_threads: int, tile_width: int = _TILE_WIDTH,
+                 block: int = _BLOCK_COLUMNS) -> None:
+        a = sp.csr_matrix(matrix)
+        self.shape = a.shape
+        self.dtype = a.dtype
+        self.block = block
         self.n_threads = n_threads
+        n = a.shape[1]
+        n_tiles = max(1, -(-n // tile_width))
+        cuts = np.linspace(0, n, n_tiles + 1).astype(np.int64)
+        self._tiles: list[tuple[int, int, sp.csr_matrix]] = []
+        for lo, hi in zip(cuts[:-1], cuts[1:]):
+            tile = a[:, int(lo):int(hi)].tocsr()
+            tile.sort_indices()
+            self._tiles.append((int(lo), int(hi), tile))
         self._pool = ThreadPoolExecutor(n_threads) if n_threads > 1 else None
-        self._blocks = self._split(self.a)
-        self._blocks_t = self._split(self.at)
 
-    def _split(self, m: sp.csr_matrix) -> list[tuple[int, int, sp.csr_matrix]]:
-        if self.n_threads == 1:
-            return [(0, m.shape[0], m)]
-        # Equal numbers of non-zeros per block, not equal rows.
-        cuts = np.searchsorted(m.indptr, np.linspace(0, m.nnz, self.n_threads + 1))
-        cuts[0], cuts[-1] = 0, m.shape[0]
-        return [(int(lo), int(hi), m[lo:hi]) for lo, hi in zip(cuts[:-1], cuts[1:]) if hi > lo]
-
-    def _apply(self, blocks: list[tuple[int, int, sp.csr_matrix]], n_out: int,
-               x: np.ndarray) -> np.ndarray:
-        out = np.empty((n_out, x.shape[1]), dtype=np.result_type(x.dtype, self.a.dtype))
+    def _blocks(self, run: Callable[[int], None], k: int) -> None:
+        starts = range(0, k, self.block)
         if self._pool is None:
-            out[:] = blocks[0][2] @ x
-            return out
-
-        def run(block: tuple[int, int, sp.csr_matrix]) -> None:
-            lo, hi, m = block
-            out[lo:hi] = m @ x
-
-        list(self._pool.map(run, blocks))
-        return out
+            for j in starts:
+                run(j)
+        else:
+            list(self._pool.map(run, starts))
 
     def matmat(self, x: np.ndarray) -> np.ndarray:
-        return self._apply(self._blocks, self.shape[0], x)
+        out = np.empty((self.shape[0], x.shape[1]), dtype=np.result_type(x.dtype, self.dtype))
 
-    def rmatmat(self, x: np.ndarray) -> np.ndarray:
-        return self._apply(self._blocks_t, self.shape[1], x)
+        def run(j: int) -> None:
+            xb = np.ascontiguousarray(x[:, j:j + self.block])
+            acc = np.zeros((self.shape[0], xb.shape[1]), dtype=out.dtype)
+            for lo, hi, tile in self._tiles:
+                if tile.nnz:
+                    acc += tile @ xb[lo:hi]
+            out[:, j:j + self.block] = acc
+
+        self._blocks(run, x.shape[1])
+        return out
+
+    def rmatmat(self, y: np.ndarray) -> np.ndarray:
+        out = np.empty((self.shape[1], y.shape[1]), dtype=np.result_type(y.dtype, self.dtype))
+
+        def run(j: int) -> None:
+            yb = np.ascontiguousarray(y[:, j:j + self.block])
+            for lo, hi, tile in self._tiles:
+                out[lo:hi, j:j + self.block] = tile.T @ yb
+
+        self._blocks(run, y.shape[1])
+        return out
 
     def close(self) -> None:
         if self._pool is not None:
@@ -96,11 +120,14 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray, dim: int, *, algorithm: str 
     matrix : sparse matrix or ndarray of shape (m, n)
     dim : int
         Number of components, ``1 <= dim < min(m, n)``.
-    algorithm : {"randomized", "arpack"}, default="randomized"
+    algorithm : {"randomized", "krylov", "arpack"}, default="randomized"
+        Randomized subspace iteration (Halko et al. 2011), randomized block Krylov
+        (Musco & Musco 2015), or ARPACK's exact Lanczos.
     n_iter : int, default=3
-        Power iterations of the randomized solver (more is more exact, and slower).
+        Power iterations of the randomized solvers (more is more exact, and slower).
     n_oversamples : int, default=20
-        Extra random directions of the randomized solver.
+        Extra random directions of the randomized solvers (for ``"krylov"``: the
+        Krylov space has ``dim + n_oversamples`` columns in all).
     seed : int, default=0
         Seed of the random start; the result is deterministic for a given seed.
     n_threads : int, optional
@@ -128,10 +155,42 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray, dim: int, *, algorithm: str 
         order = np.argsort(-s)
         u, s, vt = u[:, order], s[order], vt[order]
     else:
-        u, s, vt = _randomized_svd(a, dim, n_iter, n_oversamples, seed,
-                                   n_threads or _n_threads(), progress)
+        solver = _randomized_svd if algorithm == "randomized" else _block_krylov_svd
+        u, s, vt = solver(a, dim, n_iter, n_oversamples, seed, n_threads or _n_threads(),
+                          progress)
     u, vt = _flip_signs(u, vt)
     return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
+
+
+def _lu_normalized(x: np.ndarray) -> np.ndarray:
+    """A well-conditioned basis of the columns of ``x`` (P L of its LU; half a QR's cost).
+
+    The column space is that of ``x``, which is all a power iteration needs
+    (scikit-learn's randomized SVD does the same between iterations).
+    """
+    pl, _ = scipy.linalg.lu(x, permute_l=True, overwrite_a=True, check_finite=False)
+    return np.ascontiguousarray(pl, dtype=x.dtype)
+
+
+def _project_svd(q: np.ndarray, bt: np.ndarray, dim: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SVD of ``B = Q.T A`` from ``B.T`` (n x k) via the k x k Gram matrix ``B B.T``.
+
+    ``B B.T = W S**2 W.T`` (float64 eigendecomposition), then ``U = Q W`` and
+    ``V = B.T W / S``: three BLAS-3 products instead of a LAPACK SVD of an (n x k)
+    matrix, the same triplets up to rounding.
+    """
+    b64 = bt.astype(np.float64)
+    gram = b64.T @ b64
+    del b64
+    evals, w = scipy.linalg.eigh(gram, check_finite=False)
+    order = np.argsort(evals)[::-1][:dim]
+    s = np.sqrt(np.maximum(evals[order], 0.0))
+    w = w[:, order].astype(np.float32)
+    u = q @ w
+    v = bt @ w
+    v /= np.where(s > 0, s, 1.0).astype(np.float32)
+    return u, s, v.T
 
 
 def _randomized_svd(a: sp.csr_matrix, dim: int, n_iter: int, n_oversamples: int, seed: int,
@@ -139,20 +198,21 @@ def _randomized_svd(a: sp.csr_matrix, dim: int, n_iter: int, n_oversamples: int,
     m, n = a.shape
     k = min(dim + n_oversamples, min(m, n))
     rng = np.random.default_rng(seed)
-    op = _ParallelOperator(a, n_threads)
+    op = _TiledOperator(a, n_threads)
     bar = None
     if progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
     try:
-        q = _orthonormal(op.matmat(rng.standard_normal((n, k), dtype=np.float32)))
+        y = op.matmat(rng.standard_normal((n, k), dtype=np.float32))
         if bar is not None:
             bar.update()
         for _ in range(n_iter):
-            q = _orthonormal(op.rmatmat(q))
-            q = _orthonormal(op.matmat(q))
+            y = op.matmat(_lu_normalized(op.rmatmat(_lu_normalized(y))))
             if bar is not None:
                 bar.update(2)
+        q = _orthonormal(y)
+        del y
         bt = op.rmatmat(q)  # B.T = A.T @ Q, shape (n, k)
         if bar is not None:
             bar.update()
@@ -160,11 +220,46 @@ def _randomized_svd(a: sp.csr_matrix, dim: int, n_iter: int, n_oversamples: int,
         op.close()
         if bar is not None:
             bar.close()
-    # SVD of the small B = Q.T A through B.T = V S Ub.T (economic, float64 for accuracy).
-    v, s, ubt = scipy.linalg.svd(bt.astype(np.float64), full_matrices=False,
-                                 check_finite=False)
-    u = q.astype(np.float64) @ ubt.T
-    return u[:, :dim], s[:dim], v[:, :dim].T
+    return _project_svd(q, bt, dim)
+
+
+def _block_krylov_svd(a: sp.csr_matrix, dim: int, n_iter: int, n_oversamples: int, seed: int,
+                      n_threads: int, progress: bool
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Randomized block Krylov SVD (Musco & Musco 2015, Algorithm 2).
+
+    The basis is the whole Krylov space ``[A W, (A A.T) A W, ..., (A A.T)**q A W]``
+    of a start block ``W`` of ``b = ceil((dim + n_oversamples) / (q + 1))`` columns,
+    not only its last power: for the same accuracy it needs a smaller block, hence
+    fewer column products, than the subspace iteration of ``"randomized"``.
+    """
+    m, n = a.shape
+    total = min(dim + n_oversamples, min(m, n))
+    b = -(-total // (n_iter + 1))
+    rng = np.random.default_rng(seed)
+    op = _TiledOperator(a, n_threads)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
+    try:
+        blocks = [_orthonormal(op.matmat(rng.standard_normal((n, b), dtype=np.float32)))]
+        if bar is not None:
+            bar.update()
+        for _ in range(n_iter):
+            blocks.append(_orthonormal(op.matmat(_orthonormal(op.rmatmat(blocks[-1])))))
+            if bar is not None:
+                bar.update(2)
+        q = _orthonormal(np.hstack(blocks))
+        del blocks
+        bt = op.rmatmat(q)
+        if bar is not None:
+            bar.update()
+    finally:
+        op.close()
+        if bar is not None:
+            bar.close()
+    return _project_svd(q, bt, dim)
 
 
 def _flip_signs(u: np.ndarray, vt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

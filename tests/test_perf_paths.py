@@ -1,0 +1,190 @@
+"""Fast paths against the slow obvious ones: they must give identical results.
+
+* parallel reading + tokenizing (worker processes) = the serial loop;
+* counting with threads, any chunking, and spilling to disk = one in-memory pass;
+* the cache-blocked sparse products of the SVD = SciPy's plain products;
+* an interrupted save leaves no model file (nor temporary file) behind.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import wordvec
+from wordvec.cooccur import HOLE, SEPARATOR, CooccurrenceCounter
+from wordvec.reduce import _TiledOperator, truncated_svd
+from wordvec.tokenize import Tokenizer
+
+WORDS = ["the", "The", "cat", "Cat", "sat", "on", "mat", "dog", "ran", "ΟΔΟΣ", "İstanbul",
+         "don't", "3.14", "1,000", "naïve", "café", "ἀρχή", "x"]
+
+
+def _text(rng: np.random.Generator, n_words: int) -> str:
+    words = rng.choice(WORDS, n_words)
+    seps = rng.choice([" ", " ", " ", ", ", ". ", "\n"], n_words)
+    return "".join(w + s for w, s in zip(words, seps))
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Plain, WikiExtractor and gzip files, with empty documents and odd Unicode."""
+    rng = np.random.default_rng(1)
+    root = tmp_path_factory.mktemp("corpus")
+    for i in range(7):
+        (root / f"plain{i}.txt").write_text(
+            "\n\n".join(_text(rng, int(rng.integers(0, 60))) for _ in range(20)),
+            encoding="utf-8")
+    docs = "".join(f'<doc id="{j}" url="u" title="t">\nTitle {j}\n\n{_text(rng, 80)}\n</doc>\n'
+                   for j in range(12))
+    (root / "wiki_00").write_text(docs, encoding="utf-8")
+    with gzip.open(root / "packed.txt.gz", "wt", encoding="utf-8") as fh:
+        fh.write(_text(rng, 300))
+    (root / "latin1.txt").write_bytes("caf\xe9 cat sat on the mat\n".encode("latin-1"))
+    (root / "empty.txt").write_text("\n\n", encoding="utf-8")
+    return root
+
+
+def _assert_same_counts(a: wordvec.Cooccurrences, b: wordvec.Cooccurrences) -> None:
+    assert a.vocab.words == b.vocab.words
+    np.testing.assert_array_equal(a.vocab.counts, b.vocab.counts)
+    assert a.matrix.shape == b.matrix.shape
+    assert (a.matrix != b.matrix).nnz == 0  # exactly equal, not just close
+    for key in ("read", "tokens", "types", "tokens_after_subsampling", "pairs"):
+        assert a.stats[key] == b.stats[key], key
+
+
+@pytest.mark.parametrize("tokenizer", [Tokenizer(), Tokenizer(lowercase=False, numbers="zero")])
+def test_parallel_tokenizing_equals_serial(corpus_dir: Path, tokenizer: Tokenizer) -> None:
+    kw = dict(tokenizer=tokenizer, min_count=1, subsample=0.01, window=3, progress=False)
+    serial = wordvec.count(corpus_dir, n_jobs=1, max_memory=None, **kw)
+    parallel = wordvec.count(corpus_dir, n_jobs=2, **kw)
+    _assert_same_counts(serial, parallel)
+    assert serial.stats["read"]["replaced_characters"] == 1
+
+
+def test_spilled_counting_equals_in_memory(corpus_dir: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    kw = dict(min_count=1, subsample=0.0, window=4, progress=False)
+    monkeypatch.setattr("wordvec.pipeline._CHUNK_TOKENS", 300)  # many chunks, many partials
+    in_memory = wordvec.count(corpus_dir, n_jobs=1, max_memory=None, **kw)
+    spilled = wordvec.count(corpus_dir, n_jobs=2, max_memory=2048, tmp_dir=corpus_dir.parent,
+                            **kw)
+    assert spilled.stats["count_spills"] > 1
+    assert in_memory.stats["count_spills"] == 0
+    _assert_same_counts(in_memory, spilled)
+    assert not list(corpus_dir.parent.glob("wordvec-*"))  # spilled files are removed
+
+
+docs_strategy = st.lists(
+    st.lists(st.integers(min_value=-3, max_value=11).map(lambda x: HOLE if x < 0 else x),
+             min_size=0, max_size=40),
+    min_size=1, max_size=10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(docs=docs_strategy, window=st.integers(1, 6),
+       weighting=st.sampled_from(["uniform", "harmonic", "dynamic"]),
+       chunk=st.integers(1, 50), budget=st.integers(200, 5000), threads=st.integers(1, 3))
+def test_counter_fast_paths_are_exact(docs: list[list[int]], window: int, weighting: str,
+                                      chunk: int, budget: int, threads: int) -> None:
+    stream = np.array([t for d in docs for t in d + [SEPARATOR]], dtype=np.int32)
+    reference = CooccurrenceCounter(12, window=window, window_weighting=weighting)
+    reference.update(stream)  # one chunk, one thread, in memory
+    fast = CooccurrenceCounter(12, window=window, window_weighting=weighting,
+                               max_memory=budget, n_threads=threads)
+    for start in range(0, len(stream), chunk):
+        fast.update(stream[start:start + chunk])
+    a, b = reference.result(), fast.result()
+    fast.close()
+    assert a.dtype == b.dtype == np.float32
+    assert a.has_canonical_format and b.has_canonical_format
+    np.testing.assert_array_equal(a.toarray(), b.toarray())
+    assert reference.pairs == fast.pairs
+
+
+def test_counter_spills_and_cleans_up(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    counter = CooccurrenceCounter(50, window=2, max_memory=1000, tmp_dir=tmp_path)
+    for _ in range(10):
+        counter.update(rng.integers(0, 50, 200).astype(np.int32))
+    assert counter.spills > 1
+    assert list(tmp_path.iterdir())  # runs on disk
+    reference = CooccurrenceCounter(50, window=2)
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        reference.update(rng.integers(0, 50, 200).astype(np.int32))
+    np.testing.assert_array_equal(counter.result().toarray(), reference.result().toarray())
+    counter.close()
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_tiled_products_equal_scipy(threads: int) -> None:
+    a = sp.random(300, 260, density=0.05, format="csr", dtype=np.float32, random_state=0)
+    x = np.random.default_rng(0).standard_normal((260, 70)).astype(np.float32)
+    y = np.random.default_rng(1).standard_normal((300, 70)).astype(np.float32)
+    op = _TiledOperator(a, threads, tile_width=37, block=16)
+    try:
+        np.testing.assert_allclose(op.matmat(x), a @ x, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(op.rmatmat(y), a.T @ y, rtol=1e-5, atol=1e-5)
+    finally:
+        op.close()
+
+
+def test_randomized_svd_close_to_exact() -> None:
+    rng = np.random.default_rng(0)
+    low = rng.standard_normal((400, 12)) @ np.diag(np.linspace(10, 3, 12)) \
+        @ rng.standard_normal((12, 300))
+    a = sp.csr_matrix(low + 0.01 * rng.standard_normal((400, 300)), dtype=np.float32)
+    _, s, _ = truncated_svd(a, 10, n_iter=3)
+    exact = np.linalg.svd(a.toarray(), compute_uv=False)[:10]
+    np.testing.assert_allclose(s, exact, rtol=1e-3)
+
+
+def test_interrupted_save_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    wv = wordvec.WordVectors(np.eye(3), ["a", "b", "c"])
+    target = tmp_path / "model.wv"
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)  # dies after the bytes are written
+    with pytest.raises(KeyboardInterrupt):
+        wv.save(target)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_killed_build_leaves_no_model(tmp_path: Path, sig: int) -> None:
+    rng = np.random.default_rng(0)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    vocab = [f"w{i}" for i in range(3000)]
+    for i in range(4):
+        (corpus / f"part{i}.txt").write_text(
+            "\n".join(" ".join(rng.choice(vocab, 200)) for _ in range(1500)), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "wordvec", "build", str(corpus), "-o",
+                             str(out / "model.wv"), "-q", "--dim", "50", "--min-count", "1"],
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:  # pragma: no cover - the machine was faster than the signal
+        pytest.skip("the build finished before the signal")
+    assert proc.returncode != 0
+    assert list(out.iterdir()) == [], err
