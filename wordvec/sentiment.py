@@ -109,16 +109,22 @@ def adapt(general: Cooccurrences | str | os.PathLike[str], task_text: Any, *,
     return wv
 
 
-def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: str = "tfidf",
-                     C: float = 10.0, embedding_weight: float = 1.0,
+def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: str = "mean",
+                     C: float = 100.0, embedding_C: float = 0.01,
+                     embedding_weight: float | None = None,
                      max_iter: int = 5000) -> dict[str, Any]:
     """The three pipelines: ``"tfidf"``, ``"embeddings"`` and ``"combined"``.
 
     TF-IDF: word 1- and 2-grams seen in at least 2 training documents, sublinear tf,
-    l2 rows.  Embeddings: :class:`~wordvec.features.EmbeddingVectorizer` with
-    ``pooling``, l2 rows, standardized.  Combined: both, side by side
-    (``FeatureUnion``), the embedding block scaled by ``embedding_weight``.  Each ends
-    in a ``LogisticRegression(C=C)``.
+    l2 rows, then ``LogisticRegression(C=C)``.  Embeddings:
+    :class:`~wordvec.features.EmbeddingVectorizer` with ``pooling``, l2 rows,
+    standardized, then ``LogisticRegression(C=embedding_C)`` (dense features need
+    much stronger regularization than sparse n-grams).  Combined: both side by side
+    (``FeatureUnion``), the standardized embedding block scaled by
+    ``embedding_weight``, then ``LogisticRegression(C=C)``.  Scaling a block by ``w``
+    is the same as giving it ``C * w**2``, so the default
+    ``embedding_weight = sqrt(embedding_C / C)`` regularizes each block as it is
+    regularized alone.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -127,6 +133,9 @@ def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: 
 
     check_choice("pooling", pooling, POOLINGS)
     check_float("C", C, low=0, low_open=True)
+    check_float("embedding_C", embedding_C, low=0, low_open=True)
+    if embedding_weight is None:
+        embedding_weight = float(np.sqrt(embedding_C / C))
     check_float("embedding_weight", embedding_weight, low=0, low_open=True)
 
     def tfidf() -> TfidfVectorizer:
@@ -136,12 +145,13 @@ def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: 
         return Pipeline([("pool", EmbeddingVectorizer(vectors, pooling=pooling)),
                          ("scale", StandardScaler())])
 
-    def classifier() -> LogisticRegression:
-        return LogisticRegression(C=C, max_iter=max_iter)
+    def classifier(c: float = C) -> LogisticRegression:
+        return LogisticRegression(C=c, max_iter=max_iter)
 
     return {
         "tfidf": Pipeline([("tfidf", tfidf()), ("clf", classifier())]),
-        "embeddings": Pipeline([("embeddings", embeddings()), ("clf", classifier())]),
+        "embeddings": Pipeline([("embeddings", embeddings()),
+                                ("clf", classifier(embedding_C))]),
         "combined": Pipeline([
             ("features", FeatureUnion([("tfidf", tfidf()), ("embeddings", embeddings())],
                                       transformer_weights={"tfidf": 1.0,
@@ -172,8 +182,9 @@ class SentimentReport:
 
 def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | os.PathLike[str],
                              *, folds: int = 10, seed: int = 0,
-                             models: Sequence[str] = MODELS, pooling: str = "tfidf",
-                             C: float = 10.0, embedding_weight: float = 1.0, n_jobs: int = 1,
+                             models: Sequence[str] = MODELS, pooling: str = "mean",
+                             C: float = 100.0, embedding_C: float = 0.01,
+                             embedding_weight: float | None = None, n_jobs: int = 1,
                              log: Callable[[str], None] | None = None) -> SentimentReport:
     """Stratified k-fold cross-validated accuracy of the sentiment models.
 
@@ -187,7 +198,7 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
         ``StratifiedKFold(folds, shuffle=True, random_state=seed)``.
     seed : int, default=0
     models : sequence of {"tfidf", "embeddings", "combined"}
-    pooling, C, embedding_weight
+    pooling, C, embedding_C, embedding_weight
         See :func:`sentiment_models`.
     n_jobs : int, default=1
         Folds run in parallel (``cross_validate``'s ``n_jobs``).
@@ -210,13 +221,14 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
         vectors = WordVectors.load(vectors)
     if len(set(data.labels)) < 2:
         raise ValueError(f"sentiment needs at least 2 labels; got {data.classes}")
-    pipelines = sentiment_models(vectors, pooling=pooling, C=C,
+    pipelines = sentiment_models(vectors, pooling=pooling, C=C, embedding_C=embedding_C,
                                  embedding_weight=embedding_weight)
+    weight = pipelines["combined"].get_params()["features__transformer_weights"]["embeddings"]
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     labels = np.asarray(data.labels)
     report = SentimentReport({}, folds, seed, len(data), data.class_counts(),
-                             settings={"pooling": pooling, "C": C,
-                                       "embedding_weight": embedding_weight})
+                             settings={"pooling": pooling, "C": C, "embedding_C": embedding_C,
+                                       "embedding_weight": weight})
     t0 = time.perf_counter()
     EmbeddingVectorizer(vectors, pooling=pooling).fit_transform(data.texts)
     report.transform_seconds = time.perf_counter() - t0
@@ -237,8 +249,9 @@ def format_report(report: SentimentReport) -> str:
     counts = ", ".join(f"{k} {v}" for k, v in report.class_counts.items())
     lines = [f"{report.n_documents} documents ({counts}); {report.folds}-fold stratified "
              f"cross-validation, random_state={report.seed}; pooling="
-             f"{report.settings.get('pooling')}, C={report.settings.get('C')}, "
-             f"embedding_weight={report.settings.get('embedding_weight')}"]
+             f"{report.settings.get('pooling')}, C={report.settings.get('C')}, embedding_C="
+             f"{report.settings.get('embedding_C')}, embedding_weight="
+             f"{report.settings.get('embedding_weight'):.4g}"]
     width = max(len(_MODEL_TITLES[m]) for m in report.scores) if report.scores else 0
     for name, scores in report.scores.items():
         lines.append(f"{_MODEL_TITLES[name]:<{width}}  accuracy {report.mean(name):.4f} ± "
@@ -248,3 +261,35 @@ def format_report(report: SentimentReport) -> str:
         lines.append(f"pooling {report.n_documents} documents (fit_transform, tokenizing "
                      f"included): {report.transform_seconds:.2f} s")
     return "\n".join(lines)
+
+
+def run(data: str | os.PathLike[str], *, model: str | os.PathLike[str] | None = None,
+        adapt_counts: str | os.PathLike[str] | None = None, task_weight: float = 1.0,
+        dim: int = DEFAULTS["dim"], save_model: str | os.PathLike[str] | None = None, progress: bool = False,
+        log: Callable[[str], None] | None = None, **cv_options: Any) -> SentimentReport:
+    """What ``wordvec sentiment`` does: load labelled data, get vectors, cross-validate.
+
+    The vectors come from ``model`` (a saved model), or are built by :func:`adapt` from
+    ``adapt_counts`` (saved general counts) plus the texts of ``data`` (their labels
+    unused), with ``dim`` dimensions, optionally saved to ``save_model``.  ``cv_options`` go to
+    :func:`cross_validate_sentiment`.
+    """
+    from .labelled import load_labelled
+
+    if (model is None) == (adapt_counts is None):
+        raise ValueError("give exactly one of model (saved vectors) and adapt_counts "
+                         "(general counts to adapt with the data's own text)")
+    labelled = load_labelled(data)
+    if model is not None:
+        vectors = WordVectors.load(model)
+    else:
+        t0 = time.perf_counter()
+        vectors = adapt(adapt_counts, labelled.texts,  # type: ignore[arg-type]
+                        task_weight=task_weight, dim=dim, progress=progress)
+        if log is not None:
+            log(f"adapted vectors: {len(vectors)} words x {vectors.vector_size} dims from "
+                f"{adapt_counts} + {len(labelled)} documents of {data} (task_weight="
+                f"{task_weight}) in {time.perf_counter() - t0:.1f} s")
+        if save_model is not None:
+            vectors.save(save_model)
+    return cross_validate_sentiment(labelled, vectors, log=log, **cv_options)

@@ -1,0 +1,133 @@
+"""Domain adaptation (counts merged with the task's text) and the sentiment cross-validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import wordvec
+from wordvec.cli import main
+from wordvec.labelled import LabelledTexts
+from wordvec.sentiment import (MODELS, adapt, cross_validate_sentiment, format_report, run,
+                               sentiment_models)
+
+GENERAL = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog ran",
+           "the mat and the log were red", "a red cat sat", "the dog ran on the mat"] * 4
+POS = ["a great film with a great cast", "great acting and a fine plot", "a fine great film",
+       "the cast was fine and great", "great great fun", "a fun fine film"]
+NEG = ["a dull film with a dull cast", "awful acting and a poor plot", "a poor dull film",
+       "the cast was poor and awful", "dull awful mess", "a poor awful film"]
+
+
+@pytest.fixture(scope="module")
+def general_counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("counts") / "general.npz"
+    wordvec.count(GENERAL, min_count=2, subsample=0, progress=False).save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def data() -> LabelledTexts:
+    return LabelledTexts(POS + NEG, ["pos"] * len(POS) + ["neg"] * len(NEG))
+
+
+def test_adapt_equals_counting_both_corpora(general_counts: Path, data: LabelledTexts) -> None:
+    wv = adapt(general_counts, data.texts, dim=4, min_count=2)
+    general = wordvec.Cooccurrences.load(general_counts)
+    task = wordvec.count(data.texts, min_count=1, subsample=0, progress=False)
+    expected = wordvec.build_from_counts(general.merge(task).prune(min_count=2), dim=4,
+                                         progress=False)
+    assert wv.index_to_key == expected.index_to_key
+    np.testing.assert_allclose(wv.vectors, expected.vectors, atol=1e-5)
+    assert "great" in wv and "cat" in wv  # words of both corpora
+    assert wv.stats["adapted"]["task_tokens"] == sum(len(t.split()) for t in data.texts)
+    assert wv.params["min_count"] == 2
+
+
+def test_adapt_task_weight_scales_task_counts(general_counts: Path, data: LabelledTexts) -> None:
+    plain = adapt(general_counts, data.texts, dim=4)
+    heavy = adapt(general_counts, data.texts, dim=4, task_weight=3)
+    film = plain.key_to_index["film"]
+    assert heavy.counts[heavy.key_to_index["film"]] == 3 * plain.counts[film]
+    assert heavy.counts[heavy.key_to_index["cat"]] == plain.counts[plain.key_to_index["cat"]]
+
+
+def test_adapt_errors(general_counts: Path, data: LabelledTexts, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="task_weight must be a number > 0; got 0"):
+        adapt(general_counts, data.texts, task_weight=0)
+    with pytest.raises(TypeError, match="window"):
+        adapt(general_counts, data.texts, window=3)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        adapt(tmp_path / "none.npz", data.texts)
+
+
+def test_models_are_pipelines_with_the_settings() -> None:
+    wv = wordvec.WordVectors(np.eye(3), ["a", "b", "c"])
+    models = sentiment_models(wv, pooling="sif", C=3.0, embedding_weight=0.5)
+    default = sentiment_models(wv, C=100.0, embedding_C=0.04)["combined"].get_params()
+    assert default["features__transformer_weights"]["embeddings"] == pytest.approx(0.02)
+    assert sentiment_models(wv)["embeddings"].get_params()["clf__C"] == 0.01
+    assert set(models) == set(MODELS)
+    params = models["combined"].get_params()
+    assert params["features__embeddings__pool__pooling"] == "sif"
+    assert params["features__transformer_weights"]["embeddings"] == 0.5
+    assert params["clf__C"] == 3.0
+    with pytest.raises(ValueError, match="pooling must be one of"):
+        sentiment_models(wv, pooling="median")
+
+
+def test_cross_validation_on_tiny_data(general_counts: Path, data: LabelledTexts) -> None:
+    wv = adapt(general_counts, data.texts, dim=4)
+    report = cross_validate_sentiment(data, wv, folds=3, seed=0)
+    assert list(report.scores) == list(MODELS)
+    assert all(len(s) == 3 for s in report.scores.values())
+    assert report.mean("tfidf") == 1.0  # "great"/"poor" separate the classes
+    assert report.transform_seconds is not None and report.transform_seconds >= 0
+    text = format_report(report)
+    assert "12 documents (neg 6, pos 6); 3-fold stratified" in text
+    assert "TF-IDF + logistic regression" in text and "accuracy 1.0000 ± 0.0000" in text
+    with pytest.raises(ValueError, match="models must be one of"):
+        cross_validate_sentiment(data, wv, models=["svm"])
+    with pytest.raises(ValueError, match="at least 2 labels"):
+        cross_validate_sentiment(LabelledTexts(POS, ["pos"] * 6), wv, folds=2)
+
+
+def test_run_needs_one_vector_source(data: LabelledTexts, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="exactly one of model"):
+        run(tmp_path)
+
+
+def write_csv(tmp_path: Path, data: LabelledTexts) -> Path:
+    path = tmp_path / "reviews.csv"
+    path.write_text("text,label\n" + "".join(f"{t},{lab}\n" for t, lab in
+                                             zip(data.texts, data.labels)), encoding="utf-8")
+    return path
+
+
+def test_cli_sentiment_with_adaptation(general_counts: Path, data: LabelledTexts,
+                                       tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = write_csv(tmp_path, data)
+    model = tmp_path / "adapted.wv"
+    assert main(["sentiment", str(csv), "--adapt-counts", str(general_counts), "--folds", "3",
+                 "--task-weight", "2", "--dim", "4", "--save-model", str(model), "--models", "tfidf",
+                 "combined", "--pooling", "mean", "--C", "5"]) == 0
+    out, err = capsys.readouterr()
+    assert "adapted vectors:" in err and "task_weight=2.0" in err
+    assert "pooling=mean, C=5.0, embedding_C=0.01, embedding_weight=0.04472" in out
+    assert "TF-IDF + logistic regression " in out and "embeddings + logistic" in out
+    assert "embeddings + logistic regression " not in out.replace("TF-IDF + embeddings", "")
+    assert model.exists()
+    assert main(["sentiment", str(csv), "--model", str(model), "--folds", "2", "-q",
+                 "--models", "embeddings"]) == 0
+    assert "2-fold" in capsys.readouterr().out
+
+
+def test_cli_sentiment_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\ngood film,pos\nno label here\n", encoding="utf-8")
+    assert main(["sentiment", str(bad), "--model", "x.wv"]) == 2
+    assert "bad.csv:3: expected at least 2 fields" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["sentiment", str(bad)])  # --model or --adapt-counts is required
