@@ -188,3 +188,26 @@ def test_killed_build_leaves_no_model(tmp_path: Path, sig: int) -> None:
         pytest.skip("the build finished before the signal")
     assert proc.returncode != 0
     assert list(out.iterdir()) == [], err
+
+
+def test_orthonormal_basis_spans_the_columns() -> None:
+    from wordvec.reduce import _orthonormal
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal((500, 20)) @ np.diag(np.logspace(0, -2, 20))).astype(np.float32)
+    q = _orthonormal(x)
+    np.testing.assert_allclose(q.T @ q, np.eye(20), atol=1e-5)
+    np.testing.assert_allclose(q @ (q.T @ x), x, atol=1e-5)  # same column space
+    deficient = np.hstack([x[:, :5], x[:, :5]])  # rank 5: Cholesky fails, QR takes over
+    q = _orthonormal(deficient)
+    assert np.all(np.isfinite(q))
+    np.testing.assert_allclose(q @ (q.T @ deficient), deficient, atol=1e-5)
+
+
+def test_one_pass_basis_keeps_the_span() -> None:
+    from wordvec.reduce import _orthonormal
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal((800, 30)) @ np.diag(np.logspace(0, -1.5, 30))).astype(np.float32)
+    q = _orthonormal(x, passes=1)
+    assert np.linalg.cond(q) < 1.01
+    exact = _orthonormal(x)
+    np.testing.assert_allclose(exact @ (exact.T @ q), q, atol=1e-4)

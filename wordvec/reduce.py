@@ -4,8 +4,10 @@
 optionally ``W + C`` with context vectors ``C = V_d * S_d ** eig``.
 
 The default solver is a randomized range finder with power iterations (Halko,
-Martinsson & Tropp 2011) in float32, whose sparse products run on all cores; ARPACK
-(``scipy.sparse.linalg.svds``) is the exact alternative.  Signs are fixed so that
+Martinsson & Tropp 2011) in float32: cache-tiled sparse products on all cores,
+Cholesky-QR bases between products (BLAS-3), and the small SVD through a k x k
+eigendecomposition.  ARPACK (``scipy.sparse.linalg.svds``) is the
+exact alternative.  Signs are fixed so that
 each component's largest-magnitude entry in ``U`` is positive, so results are
 deterministic for a given ``seed``.
 """
@@ -25,7 +27,7 @@ from ._validation import check_choice, check_float, check_int
 
 __all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS"]
 
-SVD_ALGORITHMS = ("randomized", "krylov", "arpack")
+SVD_ALGORITHMS = ("randomized", "arpack")
 _TILE_WIDTH = 10_000  # columns of A per tile: X rows of a tile stay in cache
 _BLOCK_COLUMNS = 32  # columns of X per block (one thread each)
 
@@ -104,8 +106,35 @@ class _TiledOperator:
             self._pool.shutdown()
 
 
-def _orthonormal(x: np.ndarray) -> np.ndarray:
-    q, _ = scipy.linalg.qr(x, mode="economic", overwrite_a=True, check_finite=False)
+def _orthonormal(x: np.ndarray, *, passes: int = 2) -> np.ndarray:
+    """A basis of the columns of ``x`` (m x k, m >> k), same dtype.
+
+    CholeskyQR: ``x.T x = L L.T``, ``x <- x L^-T``; two passes (CholeskyQR2, Gram in
+    float64) give an orthonormal basis, one pass (Gram in ``x``'s dtype) a
+    well-conditioned basis of the same span, which is all a power iteration needs.
+    These are BLAS-3 products, which use every core, unlike the panel steps of
+    LAPACK's Householder QR.  Power iterates are normalized after every product, so
+    their condition number stays near ``s_max / s_k`` and Cholesky is accurate.  A
+    numerically rank-deficient ``x`` (Cholesky fails) gets Householder QR: same span.
+    """
+    q = x
+    for _ in range(passes):
+        if passes > 1:
+            x64 = q.astype(np.float64)
+            gram = x64.T @ x64
+            del x64
+        else:
+            gram = (q.T @ q).astype(np.float64)
+        try:
+            low = np.linalg.cholesky(gram)
+            inv_t = scipy.linalg.solve_triangular(low, np.eye(len(low)), lower=True,
+                                                  check_finite=False).T  # L^-T
+        except np.linalg.LinAlgError:
+            inv_t = None
+        if inv_t is None or not np.all(np.isfinite(inv_t)):
+            q, _ = scipy.linalg.qr(x, mode="economic", check_finite=False)
+            return np.ascontiguousarray(q, dtype=x.dtype)
+        q = q @ inv_t.astype(q.dtype)
     return q
 
 
@@ -120,14 +149,12 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray, dim: int, *, algorithm: str 
     matrix : sparse matrix or ndarray of shape (m, n)
     dim : int
         Number of components, ``1 <= dim < min(m, n)``.
-    algorithm : {"randomized", "krylov", "arpack"}, default="randomized"
-        Randomized subspace iteration (Halko et al. 2011), randomized block Krylov
-        (Musco & Musco 2015), or ARPACK's exact Lanczos.
+    algorithm : {"randomized", "arpack"}, default="randomized"
+        Randomized subspace iteration (Halko et al. 2011) or ARPACK's Lanczos.
     n_iter : int, default=3
-        Power iterations of the randomized solvers (more is more exact, and slower).
+        Power iterations of the randomized solver (more is more exact, and slower).
     n_oversamples : int, default=20
-        Extra random directions of the randomized solvers (for ``"krylov"``: the
-        Krylov space has ``dim + n_oversamples`` columns in all).
+        Extra random directions of the randomized solver.
     seed : int, default=0
         Seed of the random start; the result is deterministic for a given seed.
     n_threads : int, optional
@@ -155,21 +182,10 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray, dim: int, *, algorithm: str 
         order = np.argsort(-s)
         u, s, vt = u[:, order], s[order], vt[order]
     else:
-        solver = _randomized_svd if algorithm == "randomized" else _block_krylov_svd
-        u, s, vt = solver(a, dim, n_iter, n_oversamples, seed, n_threads or _n_threads(),
-                          progress)
+        u, s, vt = _randomized_svd(a, dim, n_iter, n_oversamples, seed,
+                                   n_threads or _n_threads(), progress)
     u, vt = _flip_signs(u, vt)
     return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
-
-
-def _lu_normalized(x: np.ndarray) -> np.ndarray:
-    """A well-conditioned basis of the columns of ``x`` (P L of its LU; half a QR's cost).
-
-    The column space is that of ``x``, which is all a power iteration needs
-    (scikit-learn's randomized SVD does the same between iterations).
-    """
-    pl, _ = scipy.linalg.lu(x, permute_l=True, overwrite_a=True, check_finite=False)
-    return np.ascontiguousarray(pl, dtype=x.dtype)
 
 
 def _project_svd(q: np.ndarray, bt: np.ndarray, dim: int
@@ -208,51 +224,13 @@ def _randomized_svd(a: sp.csr_matrix, dim: int, n_iter: int, n_oversamples: int,
         if bar is not None:
             bar.update()
         for _ in range(n_iter):
-            y = op.matmat(_lu_normalized(op.rmatmat(_lu_normalized(y))))
+            z = op.rmatmat(_orthonormal(y, passes=1))
+            y = op.matmat(_orthonormal(z, passes=1))
             if bar is not None:
                 bar.update(2)
         q = _orthonormal(y)
         del y
         bt = op.rmatmat(q)  # B.T = A.T @ Q, shape (n, k)
-        if bar is not None:
-            bar.update()
-    finally:
-        op.close()
-        if bar is not None:
-            bar.close()
-    return _project_svd(q, bt, dim)
-
-
-def _block_krylov_svd(a: sp.csr_matrix, dim: int, n_iter: int, n_oversamples: int, seed: int,
-                      n_threads: int, progress: bool
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Randomized block Krylov SVD (Musco & Musco 2015, Algorithm 2).
-
-    The basis is the whole Krylov space ``[A W, (A A.T) A W, ..., (A A.T)**q A W]``
-    of a start block ``W`` of ``b = ceil((dim + n_oversamples) / (q + 1))`` columns,
-    not only its last power: for the same accuracy it needs a smaller block, hence
-    fewer column products, than the subspace iteration of ``"randomized"``.
-    """
-    m, n = a.shape
-    total = min(dim + n_oversamples, min(m, n))
-    b = -(-total // (n_iter + 1))
-    rng = np.random.default_rng(seed)
-    op = _TiledOperator(a, n_threads)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
-    try:
-        blocks = [_orthonormal(op.matmat(rng.standard_normal((n, b), dtype=np.float32)))]
-        if bar is not None:
-            bar.update()
-        for _ in range(n_iter):
-            blocks.append(_orthonormal(op.matmat(_orthonormal(op.rmatmat(blocks[-1])))))
-            if bar is not None:
-                bar.update(2)
-        q = _orthonormal(np.hstack(blocks))
-        del blocks
-        bt = op.rmatmat(q)
         if bar is not None:
             bar.update()
     finally:

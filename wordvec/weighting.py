@@ -60,6 +60,7 @@ def ppmi(counts: sp.spmatrix, context_smoothing: float = 0.75,
     indptr, indices, data = m.indptr, m.indices, m.data
     keep = np.empty(data.size, dtype=bool)
     n_rows = m.shape[0]
+    kept_per_row = np.zeros(n_rows, dtype=np.int64)
     # Work in row blocks so temporaries stay bounded by _BLOCK_NNZ entries.
     row = 0
     while row < n_rows:
@@ -72,15 +73,14 @@ def ppmi(counts: sp.spmatrix, context_smoothing: float = 0.75,
         block -= log_k
         data[lo:hi] = block
         keep[lo:hi] = block > 0
+        kept_per_row += np.bincount(rows[keep[lo:hi]], minlength=n_rows)
         row = end
-    out = _select(m, keep)
+    out = _select(m, keep, kept_per_row)
     return out
 
 
-def _select(m: sp.csr_matrix, keep: np.ndarray) -> sp.csr_matrix:
+def _select(m: sp.csr_matrix, keep: np.ndarray, kept_per_row: np.ndarray) -> sp.csr_matrix:
     """The entries of ``m`` where ``keep`` is true, as a canonical CSR matrix."""
-    row_of = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-    kept_per_row = np.bincount(row_of[keep], minlength=m.shape[0])
     indptr = np.concatenate(([0], np.cumsum(kept_per_row)))
     out = sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
     out.has_canonical_format = True
