@@ -44,28 +44,30 @@ from .weighting import ppmi
 __all__ = ["build", "build_from_counts", "DEFAULTS", "PRESETS", "count", "COUNT_KEYS",
            "REDUCE_KEYS"]
 
-#: Default build parameters (see README's parameter table).
+#: Default build parameters (see README's parameter table; chosen by the study in
+#: ``benchmarks/HYPERPARAMS.md``).
 DEFAULTS: dict[str, Any] = {
     "window": 5,
     "window_weighting": "dynamic",
     "min_count": 5,
     "max_vocab": None,
-    "subsample": 1e-5,
+    "subsample": 3e-5,
     "subsample_mode": "dirty",
     "context_smoothing": 0.75,
     "shift": 1.0,
     "dim": 300,
     "eig": 0.5,
-    "add_contexts": False,
+    "add_contexts": True,
     "svd_algorithm": "randomized",
-    "n_iter": 3,
+    "n_iter": 6,
     "seed": 0,
 }
 #: Named presets: the parameters that differ from :data:`DEFAULTS` (see
 #: ``benchmarks/HYPERPARAMS.md``).  Explicit parameters override a preset's.
 PRESETS: dict[str, dict[str, Any]] = {
-    "similarity": {"add_contexts": True},
-    "analogy": {"add_contexts": False},
+    # Word vectors alone (no w+c) and more dimensions: better analogies, worse
+    # similarity, and a slower SVD.
+    "analogy": {"add_contexts": False, "dim": 500},
 }
 SUBSAMPLE_MODES = ("dirty", "clean")
 #: Parameters of counting (:func:`count`) and of weighting + reduction.
@@ -439,7 +441,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         temporary files (None: never).  Does not change the result.
     tmp_dir : str or os.PathLike, optional
         Folder of the spilled files (default: the system's temporary folder).
-    preset : {"similarity", "analogy"}, optional
+    preset : {"analogy"}, optional
         Start from the parameters of :data:`PRESETS` ``[preset]`` instead of
         :data:`DEFAULTS`; parameters given explicitly still win.
     window : int, default=5
@@ -450,7 +452,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Words seen fewer times are removed before windowing.
     max_vocab : int or None, default=None
         Keep at most this many of the most frequent words.
-    subsample : float, default=1e-5
+    subsample : float, default=3e-5
         word2vec's frequent-word subsampling threshold t (0 disables).
     subsample_mode : {"dirty", "clean"}, default="dirty"
         Remove subsampled words before windowing, or leave holes.
@@ -462,10 +464,10 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Number of dimensions.
     eig : float, default=0.5
         Eigenvalue weighting: vectors are U * S**eig.
-    add_contexts : bool, default=False
+    add_contexts : bool, default=True
         Return word + context vectors (w+c).
     svd_algorithm : {"randomized", "arpack"}, default="randomized"
-    n_iter : int, default=3
+    n_iter : int, default=6
         Power iterations of the randomized SVD.
     seed : int, default=0
         Seed of subsampling and of the SVD; a build is deterministic for a seed.
