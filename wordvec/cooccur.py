@@ -109,8 +109,8 @@ class CooccurrenceCounter:
         Bytes of partial counts kept in memory before they are spilled to a sorted
         run on disk (None: never spill).  The result is identical either way.
     n_threads : int, default=1
-        Threads that form, sort and reduce the pairs of chunks (NumPy's sort and
-        SciPy's sparse sums release the GIL).  The result is identical either way.
+        Threads that form, sort and reduce the pairs of chunks (NumPy's sort releases
+        the GIL; SciPy's sparse sums do not).  The result is identical either way.
     tmp_dir : str or None, default=None
         Folder of the spilled runs (default: the system's temporary folder).
 
