@@ -284,13 +284,28 @@ def _read_serial(source: Corpus, tokenizer: Callable[[str], list[str]], state: _
     state.flush()
 
 
+def _pool_context() -> Any:
+    """A start method that never forks this (possibly multi-threaded) process.
+
+    ``fork`` copies a process whose other threads (BLAS, counting threads, tqdm's
+    monitor) may hold locks, which can deadlock the child; ``forkserver`` forks workers
+    from a clean single-threaded server (preloaded with this module), ``spawn`` is the
+    portable fallback.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _Pass1,
                    progress: bool) -> ReadStats:
     index = state.index
     luts: dict[int, np.ndarray] = {}  # worker pid -> local id -> global id (+ SEPARATOR)
     stats = ReadStats()
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
+    ctx = _pool_context()
     with ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
                   initargs=(tokenizer,)) as pool, \
             _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
