@@ -6,6 +6,7 @@ import ast
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import wordvec
@@ -72,6 +73,48 @@ def test_no_preset_is_the_defaults() -> None:
     assert wv.params["preset"] is None
     for key in ("eig", "add_contexts", "context_smoothing", "shift"):
         assert wv.params[key] == DEFAULTS[key]
+
+
+def test_context_parameters_reach_the_vectors() -> None:
+    """build's w+c options are those of ``embed`` on the same SVD."""
+    plain = build(tiny_corpus(), progress=False, **SMALL, add_contexts=False)
+    raw = build(tiny_corpus(), progress=False, **SMALL, context_weight=1.0,
+                normalize_parts=False)
+    mixed = build(tiny_corpus(), progress=False, **SMALL)  # default weight, normalized
+    assert mixed.params["context_weight"] == DEFAULTS["context_weight"]
+    assert mixed.params["normalize_parts"] is DEFAULTS["normalize_parts"] is True
+    w = plain.vectors
+    c = raw.vectors - w  # the context part, V * S**eig
+    expected = _unit(w) + DEFAULTS["context_weight"] * _unit(c)
+    np.testing.assert_allclose(mixed.vectors, expected, atol=1e-5)
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms > 0, norms, 1.0)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"context_weight": -0.5}, r"context_weight must be a number >= 0.0; got -0.5"),
+    ({"context_weight": "half"}, r"context_weight must be a number >= 0.0; got 'half'"),
+    ({"normalize_parts": 1}, r"normalize_parts must be True or False; got 1"),
+])
+def test_bad_context_parameters(params: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        build(tiny_corpus(), progress=False, **SMALL, **params)
+
+
+def test_cli_context_options(tmp_path: Path, capsys) -> None:
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(tiny_corpus()), encoding="utf-8")
+    out = tmp_path / "m.model"
+    code = main(["build", str(corpus), "-o", str(out), "-q", "--min-count", "1", "--dim", "3",
+                 "--window", "2", "--subsample", "0", "--context-weight", "0.7",
+                 "--normalize-parts", "false"])
+    assert code == 0, capsys.readouterr().err
+    wv = wordvec.load(out)
+    assert wv.params["context_weight"] == 0.7
+    assert wv.params["normalize_parts"] is False
 
 
 def test_unknown_preset_names_the_choices() -> None:

@@ -70,6 +70,42 @@ def test_eig_weighting_by_hand() -> None:
                                [[3, 2], [3, 2], [0, 0]])
 
 
+def test_weighted_and_normalized_contexts_by_hand() -> None:
+    u = np.array([[0.6, 0.0], [0.0, 0.8], [0.8, 0.6]], dtype=np.float32)
+    s = np.array([4.0, 1.0], dtype=np.float32)
+    vt = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    # eig 0.5: w = U * [2, 1] = [[1.2, 0], [0, 0.8], [1.6, 0.6]]
+    #          c = V * [2, 1] = [[0, 0], [2, 0], [0, 1]]
+    np.testing.assert_allclose(
+        embed(u, s, vt, eig=0.5, add_contexts=True, context_weight=0.5),
+        [[1.2, 0.0], [1.0, 0.8], [1.6, 1.1]], rtol=1e-6)
+    # normalized parts: |w| = 1.2, 0.8, sqrt(2.92); |c| = 0 (stays 0), 2, 1
+    n3 = np.sqrt(1.6 ** 2 + 0.6 ** 2)
+    np.testing.assert_allclose(
+        embed(u, s, vt, eig=0.5, add_contexts=True, normalize_parts=True),
+        [[1.0, 0.0], [1.0, 1.0], [1.6 / n3, 0.6 / n3 + 1.0]], rtol=1e-6)
+    np.testing.assert_allclose(
+        embed(u, s, vt, eig=0.5, add_contexts=True, context_weight=0.25,
+              normalize_parts=True),
+        [[1.0, 0.0], [0.25, 1.0], [1.6 / n3, 0.6 / n3 + 0.25]], rtol=1e-6)
+    # weight 0 is w alone (normalized if asked); without add_contexts both are ignored
+    np.testing.assert_allclose(embed(u, s, vt, eig=0.5, add_contexts=True, context_weight=0),
+                               embed(u, s, vt, eig=0.5), rtol=1e-6)
+    np.testing.assert_allclose(embed(u, s, vt, eig=0.5, context_weight=0.3,
+                                     normalize_parts=True),
+                               embed(u, s, vt, eig=0.5), rtol=1e-6)
+
+
+def test_bad_context_parameters() -> None:
+    u, s = np.eye(2, dtype=np.float32), np.ones(2, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"context_weight must be a number >= 0.0; got -1"):
+        embed(u, s, u, add_contexts=True, context_weight=-1)
+    with pytest.raises(ValueError, match=r"normalize_parts must be True or False; got 'yes'"):
+        embed(u, s, u, add_contexts=True, normalize_parts="yes")
+    with pytest.raises(ValueError, match=r"add_contexts must be True or False; got 'norm'"):
+        embed(u, s, u, add_contexts="norm")
+
+
 def test_bad_parameters() -> None:
     a = sp.random(20, 20, density=0.2, random_state=0)
     with pytest.raises(ValueError, match=r"dim must be smaller than the vocabulary \(20 words\)"):

@@ -55,9 +55,11 @@ DEFAULTS: dict[str, Any] = {
     "subsample_mode": "dirty",
     "context_smoothing": 0.75,
     "shift": 1.0,
-    "dim": 300,
+    "dim": 500,
     "eig": 0.5,
     "add_contexts": True,
+    "context_weight": 0.45,
+    "normalize_parts": True,
     "svd_algorithm": "randomized",
     "n_iter": 6,
     "seed": 0,
@@ -65,16 +67,15 @@ DEFAULTS: dict[str, Any] = {
 #: Named presets: the parameters that differ from :data:`DEFAULTS` (see
 #: ``benchmarks/HYPERPARAMS.md``).  Explicit parameters override a preset's.
 PRESETS: dict[str, dict[str, Any]] = {
-    # Word vectors alone (no w+c) and more dimensions: better analogies, worse
-    # similarity, and a slower SVD.
-    "analogy": {"add_contexts": False, "dim": 500},
+    # Word vectors alone (no w+c): better analogies, worse similarity.
+    "analogy": {"add_contexts": False},
 }
 SUBSAMPLE_MODES = ("dirty", "clean")
 #: Parameters of counting (:func:`count`) and of weighting + reduction.
 COUNT_KEYS = ("window", "window_weighting", "min_count", "max_vocab", "subsample",
               "subsample_mode", "seed")
-REDUCE_KEYS = ("context_smoothing", "shift", "dim", "eig", "add_contexts", "svd_algorithm",
-               "n_iter", "seed")
+REDUCE_KEYS = ("context_smoothing", "shift", "dim", "eig", "add_contexts", "context_weight",
+               "normalize_parts", "svd_algorithm", "n_iter", "seed")
 
 _CHUNK_TOKENS = 1 << 20  # tokens per counting chunk
 _DROP = -3
@@ -145,6 +146,10 @@ def _validate(params: dict[str, Any]) -> dict[str, Any]:
     check_float("eig", p["eig"], low=0.0, high=1.0)
     if not isinstance(p["add_contexts"], bool):
         raise ValueError(f"add_contexts must be True or False; got {p['add_contexts']!r}")
+    check_float("context_weight", p["context_weight"], low=0.0)
+    if not isinstance(p["normalize_parts"], bool):
+        raise ValueError(f"normalize_parts must be True or False; got "
+                         f"{p['normalize_parts']!r}")
     check_choice("svd_algorithm", p["svd_algorithm"], SVD_ALGORITHMS)
     check_int("n_iter", p["n_iter"], low=0)
     check_int("seed", p["seed"])
@@ -475,12 +480,19 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Exponent of the context distribution in PMI (1 = none).
     shift : float, default=1.0
         Shifted PPMI: subtract log(shift) (k of SGNS).
-    dim : int, default=300
+    dim : int, default=500
         Number of dimensions.
     eig : float, default=0.5
         Eigenvalue weighting: vectors are U * S**eig.
     add_contexts : bool, default=True
         Return word + context vectors (w+c).
+    context_weight : float, default=0.45
+        Weight of the context vectors in w+c: ``w + context_weight * c`` (>= 0;
+        ignored without ``add_contexts``).
+    normalize_parts : bool, default=True
+        Scale each word's ``w`` and ``c`` to unit length before adding them (ignored
+        without ``add_contexts``).  With the weight 0.45 this keeps most of w+c's gain
+        in similarity and loses little on analogies (``benchmarks/HYPERPARAMS.md``).
     svd_algorithm : {"randomized", "arpack"}, default="randomized"
     n_iter : int, default=6
         Power iterations of the randomized SVD.
@@ -513,8 +525,9 @@ def build_from_counts(counts: Cooccurrences, *, progress: bool = True,
 
     ``params`` are the weighting and reduction parameters of :func:`build`
     (``context_smoothing``, ``shift``, ``dim``, ``eig``, ``add_contexts``,
-    ``svd_algorithm``, ``n_iter``, ``seed``).  Counts can be reused for several
-    settings, or merged with :meth:`Cooccurrences.merge` first.
+    ``context_weight``, ``normalize_parts``, ``svd_algorithm``, ``n_iter``, ``seed``).
+    Counts can be reused for several settings, or merged with
+    :meth:`Cooccurrences.merge` first.
     """
     bad = set(params) - set(REDUCE_KEYS)
     if bad:
@@ -546,7 +559,8 @@ def _weight_and_reduce(counts: Cooccurrences, p: dict[str, Any], *, progress: bo
                              n_iter=p["n_iter"], seed=p["seed"], n_threads=n_jobs,
                              progress=progress)
     del weighted
-    vectors = embed(u, s, vt, eig=p["eig"], add_contexts=p["add_contexts"])
+    vectors = embed(u, s, vt, eig=p["eig"], add_contexts=p["add_contexts"],
+                    context_weight=p["context_weight"], normalize_parts=p["normalize_parts"])
     timings["svd"] = time.perf_counter() - t0
     stats["singular_values"] = [float(x) for x in s[:10]]
     params_out = {**counts.params, **{k: p[k] for k in REDUCE_KEYS}}

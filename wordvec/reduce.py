@@ -1,7 +1,8 @@
 """Reduction: truncated SVD of the weighted matrix to dense word vectors.
 
 ``W = U_d * S_d ** eig`` (Levy, Goldberg & Dagan 2015 "eigenvalue weighting"), and
-optionally ``W + C`` with context vectors ``C = V_d * S_d ** eig``.
+optionally ``W + C`` with context vectors ``C = V_d * S_d ** eig`` (both rows
+normalized first and ``C`` weighted, if asked: see :func:`embed`).
 
 The default solver is a randomized range finder with power iterations (Halko,
 Martinsson & Tropp 2011) in float32: cache-tiled sparse products on all cores,
@@ -250,18 +251,45 @@ def _flip_signs(u: np.ndarray, vt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def embed(u: np.ndarray, s: np.ndarray, vt: np.ndarray, *, eig: float = 0.5,
-          add_contexts: bool = False) -> np.ndarray:
-    """Word vectors ``U * S**eig``, plus context vectors ``V * S**eig`` if ``add_contexts``.
+          add_contexts: bool = False, context_weight: float = 1.0,
+          normalize_parts: bool = False) -> np.ndarray:
+    """Word vectors ``w = U * S**eig``, plus context vectors ``c = V * S**eig`` if asked.
+
+    With ``add_contexts`` the result is ``w + context_weight * c``; with
+    ``normalize_parts`` each row of ``w`` and of ``c`` is first scaled to unit length
+    (all-zero rows stay zero), so every word gets the same mix of its word and
+    context parts.  ``context_weight`` and ``normalize_parts`` are ignored without
+    ``add_contexts``.
 
     >>> u = np.eye(2, dtype=np.float32); s = np.array([4.0, 1.0], dtype=np.float32)
     >>> embed(u, s, u.T, eig=0.5).tolist()
     [[2.0, 0.0], [0.0, 1.0]]
+    >>> embed(u, s, u.T, eig=0.5, add_contexts=True, context_weight=0.5).tolist()
+    [[3.0, 0.0], [0.0, 1.5]]
+    >>> embed(u, s, u.T, eig=0.5, add_contexts=True, normalize_parts=True).tolist()
+    [[2.0, 0.0], [0.0, 2.0]]
     """
     eig = check_float("eig", eig, low=0.0, high=1.0)  # type: ignore[assignment]
+    context_weight = check_float("context_weight", context_weight,  # type: ignore[assignment]
+                                 low=0.0)
+    if not isinstance(add_contexts, (bool, np.bool_)):
+        raise ValueError(f"add_contexts must be True or False; got {add_contexts!r}")
+    if not isinstance(normalize_parts, (bool, np.bool_)):
+        raise ValueError(f"normalize_parts must be True or False; got {normalize_parts!r}")
     weights = (s.astype(np.float64) ** eig).astype(np.float32)
     vectors = u * weights
     if add_contexts:
         if vt.shape[1] != u.shape[0]:
             raise ValueError("add_contexts needs as many contexts as words")
-        vectors = vectors + vt.T * weights
+        contexts = vt.T * weights
+        if normalize_parts:
+            vectors = _unit_rows(vectors)
+            contexts = _unit_rows(contexts)
+        vectors = vectors + np.float32(context_weight) * contexts
     return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows of ``x`` scaled to unit length; all-zero rows stay zero."""
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms > 0, norms, 1).astype(x.dtype)
