@@ -66,3 +66,16 @@ def test_module_entry_point(corpus_file: Path, tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "argument --window: invalid int value: 'x'" in proc.stderr
+
+
+def test_memory_and_jobs_flags(corpus_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.model"
+    code = main(["build", str(corpus_file), "-o", str(out), "-q", "--min-count", "1",
+                 "--dim", "3", "--subsample", "0", "--n-jobs", "1", "--max-memory", "1K", "--tmp-dir",
+                 str(tmp_path)])
+    assert code == 0
+    wv = wordvec.load(out)
+    assert wv.stats["count_spills"] > 0  # a 1 KiB budget forces spilling
+    assert not list(tmp_path.glob("wordvec-*"))  # spilled runs are removed
+    with pytest.raises(SystemExit):
+        main(["build", str(corpus_file), "-o", str(out), "--max-memory", "lots"])

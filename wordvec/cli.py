@@ -24,6 +24,19 @@ def _optional_int(text: str) -> int | None:
     return None if text.lower() == "none" else int(text)
 
 
+def _memory(text: str) -> int | None:
+    """``512M``, ``2G``, ``1000000`` or ``none``."""
+    t = text.strip().lower()
+    if t == "none":
+        return None
+    scale = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(t[-1:], 1)
+    try:
+        value = float(t[:-1] if scale > 1 else t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected bytes such as 512M or 2G; got {text!r}")
+    return int(value * scale)
+
+
 def _bool(text: str) -> bool:
     if text.lower() in ("1", "true", "yes", "on"):
         return True
@@ -45,7 +58,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
     params = {k: getattr(args, k) for k in _BUILD_TYPES if getattr(args, k) is not None}
     corpus = Corpus(*args.corpus, glob=args.glob, progress=not args.quiet)
-    wv = build(corpus, progress=not args.quiet, preset=args.preset, **params)
+    wv = build(corpus, progress=not args.quiet, preset=args.preset, n_jobs=args.n_jobs,
+               max_memory=args.max_memory, tmp_dir=args.tmp_dir, **params)
     wv.save(args.output)
     st = wv.stats
     print(f"{args.output}: {len(wv)} words x {wv.vector_size} dims from {st['tokens']:,} "
@@ -245,6 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name, typ in _BUILD_TYPES.items():
         b.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ, default=None,
                        help=f"default: {DEFAULTS[name]}")
+    b.add_argument("--n-jobs", type=int, default=None,
+                   help="worker processes and threads (default: all cores)")
+    b.add_argument("--max-memory", type=_memory, default=1 << 30, metavar="BYTES",
+                   help="memory budget of counting before partial counts spill to disk; "
+                        "accepts K/M/G suffixes, 'none' for no limit (default: 1G)")
+    b.add_argument("--tmp-dir", default=None,
+                   help="folder for spilled counts (default: the system's temporary folder)")
     b.set_defaults(func=_cmd_build)
 
     def query_options(p: argparse.ArgumentParser, topn: int) -> None:
