@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from . import io as _io
 from ._validation import check_int
-from .errors import CorpusError, FormatError
+from .errors import FormatError
 from .vocab import Vocabulary
 
 __all__ = ["Cooccurrences", "COUNT_PARAMS"]
@@ -126,8 +126,3 @@ def _reindex(m: sp.csr_matrix, ids: np.ndarray, n: int) -> sp.csr_matrix:
     coo = m.tocoo()
     return sp.csr_matrix((coo.data, (ids[coo.row], ids[coo.col])), shape=(n, n))
 
-
-def _check_nonempty(c: Cooccurrences) -> None:
-    if c.matrix.nnz == 0:
-        raise CorpusError("no co-occurrences were counted: every document is shorter "
-                          "than two in-vocabulary words")
