@@ -6,9 +6,12 @@ scikit-learn's generated messages do.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
 from numbers import Integral, Real
 from typing import Any, Literal, overload
+
+import numpy as np
 
 
 @overload
@@ -61,6 +64,19 @@ def check_choice(name: str, value: Any, choices: Collection[Any]) -> Any:
         allowed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
     return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is a boolean, else raise ``ValueError`` naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def default_n_jobs() -> int:
+    """The cores this process may use, at most 8: the default of ``n_jobs``."""
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(n or 1, 8))
 
 
 def _range(low: int | None, high: int | None) -> str:

@@ -148,7 +148,7 @@ class _NltkSource:
         try:
             reader = getattr(nltk.corpus, self.name)
             reader.fileids()
-        except (LookupError, AttributeError, OSError) as exc:
+        except (LookupError, AttributeError, OSError):
             where = os.environ.get("NLTK_DATA")
             hint = (f"NLTK_DATA is {where!r}, which does not hold it" if where
                     else "NLTK_DATA is not set")

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
 from .corpus import Corpus, ReadStats, iter_file
 from .counts import Cooccurrences
@@ -144,12 +144,9 @@ def _validate(params: dict[str, Any]) -> dict[str, Any]:
     check_float("shift", p["shift"], low=1.0)
     check_int("dim", p["dim"], low=1)
     check_float("eig", p["eig"], low=0.0, high=1.0)
-    if not isinstance(p["add_contexts"], bool):
-        raise ValueError(f"add_contexts must be True or False; got {p['add_contexts']!r}")
+    check_bool("add_contexts", p["add_contexts"])
     check_float("context_weight", p["context_weight"], low=0.0)
-    if not isinstance(p["normalize_parts"], bool):
-        raise ValueError(f"normalize_parts must be True or False; got "
-                         f"{p['normalize_parts']!r}")
+    check_bool("normalize_parts", p["normalize_parts"])
     check_choice("svd_algorithm", p["svd_algorithm"], SVD_ALGORITHMS)
     check_int("n_iter", p["n_iter"], low=0)
     check_int("seed", p["seed"])
@@ -159,11 +156,6 @@ def _validate(params: dict[str, Any]) -> dict[str, Any]:
 def _bar(progress: bool, **kw: Any) -> Any:
     from tqdm.auto import tqdm
     return tqdm(disable=not progress, **kw)
-
-
-def _default_jobs() -> int:
-    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(n or 1, 8))
 
 
 class _TypeIndex(dict):  # type: ignore[type-arg]
@@ -348,7 +340,7 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     _validate({"window": window, "window_weighting": window_weighting, "min_count": min_count,
                "max_vocab": max_vocab, "subsample": subsample,
                "subsample_mode": subsample_mode, "seed": seed})
-    n_jobs = _default_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
+    n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
     max_memory = check_int("max_memory", max_memory, low=1 << 10, allow_none=True)
     if tokenizer is None:
         tokenizer = Tokenizer()

@@ -54,7 +54,7 @@ _PRUNE_MIN_GROUP = 3      # questions sharing (a, b) before the top-K shortcut p
 _PRUNE_K = 200             # length of the candidate lists of the shortcut
 
 Result = list[tuple[str, float]]
-Query = tuple[Sequence[str], Sequence[str]]
+Query = tuple[str | Sequence[str] | None, str | Sequence[str] | None]
 
 
 # -- helpers --------------------------------------------------------------------------

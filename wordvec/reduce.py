@@ -15,7 +15,6 @@ deterministic for a given ``seed``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -24,18 +23,13 @@ import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 
 __all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS"]
 
 SVD_ALGORITHMS = ("randomized", "arpack")
 _TILE_WIDTH = 10_000  # columns of A per tile: X rows of a tile stay in cache
 _BLOCK_COLUMNS = 32  # columns of X per block (one thread each)
-
-
-def _n_threads() -> int:
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else (os.cpu_count() or 1), 8))
 
 
 class _TiledOperator:
@@ -185,7 +179,7 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray, dim: int, *, algorithm: str 
         u, s, vt = u[:, order], s[order], vt[order]
     else:
         u, s, vt = _randomized_svd(a, dim, n_iter, n_oversamples, seed,
-                                   n_threads or _n_threads(), progress)
+                                   n_threads or default_n_jobs(), progress)
     u, vt = _flip_signs(u, vt)
     return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
 
@@ -271,10 +265,8 @@ def embed(u: np.ndarray, s: np.ndarray, vt: np.ndarray, *, eig: float = 0.5,
     eig = check_float("eig", eig, low=0.0, high=1.0)  # type: ignore[assignment]
     context_weight = check_float("context_weight", context_weight,  # type: ignore[assignment]
                                  low=0.0)
-    if not isinstance(add_contexts, (bool, np.bool_)):
-        raise ValueError(f"add_contexts must be True or False; got {add_contexts!r}")
-    if not isinstance(normalize_parts, (bool, np.bool_)):
-        raise ValueError(f"normalize_parts must be True or False; got {normalize_parts!r}")
+    check_bool("add_contexts", add_contexts)
+    check_bool("normalize_parts", normalize_parts)
     weights = (s.astype(np.float64) ** eig).astype(np.float32)
     vectors = u * weights
     if add_contexts:

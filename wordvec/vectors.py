@@ -15,19 +15,10 @@ import numpy as np
 
 from . import io as _io
 from . import query
-from ._validation import check_int
 
 __all__ = ["WordVectors"]
 
 WordList = str | Sequence[str] | None
-
-
-def _as_list(words: WordList) -> list[str]:
-    if words is None:
-        return []
-    if isinstance(words, str):
-        return [words]
-    return list(words)
 
 
 class WordVectors:
@@ -221,7 +212,7 @@ class WordVectors:
         list of (str, float)
             Best first; the query words are never returned.
         """
-        return query.most_similar_batch(self, [(_as_list(positive), _as_list(negative))],
+        return query.most_similar_batch(self, [(positive, negative)],
                                         topn=topn, method="add",
                                         restrict_vocab=restrict_vocab, unknown=unknown)[0]
 
@@ -239,7 +230,7 @@ class WordVectors:
         >>> wv.most_similar_cosmul(["woman", "king"], ["man"], topn=1)[0][0]
         'queen'
         """
-        return query.most_similar_batch(self, [(_as_list(positive), _as_list(negative))],
+        return query.most_similar_batch(self, [(positive, negative)],
                                         topn=topn, method="mul",
                                         restrict_vocab=restrict_vocab, unknown=unknown)[0]
 
