@@ -62,10 +62,15 @@ def test_hole_keeps_distance() -> None:
     np.testing.assert_allclose(c.result().toarray(), [[0, 0.5], [0.5, 0]])
 
 
-docs_strategy = st.lists(
-    st.lists(st.integers(min_value=-2, max_value=7).map(lambda x: HOLE if x < 0 else x),
-             min_size=0, max_size=25),
-    min_size=1, max_size=8)
+def id_documents(n_words: int, max_len: int, max_docs: int,
+                 n_holes: int = 2) -> st.SearchStrategy[list[list[int]]]:
+    """Documents of word ids ``0..n_words-1`` with about ``n_holes`` in ``n_words`` holes."""
+    token = st.integers(min_value=-n_holes, max_value=n_words - 1)
+    return st.lists(st.lists(token.map(lambda x: HOLE if x < 0 else x), max_size=max_len),
+                    min_size=1, max_size=max_docs)
+
+
+docs_strategy = id_documents(8, max_len=25, max_docs=8)
 
 
 @settings(max_examples=60, deadline=None)

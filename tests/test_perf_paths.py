@@ -23,9 +23,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wordvec
-from wordvec.cooccur import HOLE, SEPARATOR, CooccurrenceCounter
+from wordvec.cooccur import SEPARATOR, CooccurrenceCounter
 from wordvec.reduce import _TiledOperator, truncated_svd
 from wordvec.tokenize import Tokenizer
+
+from .test_cooccur import id_documents
 
 WORDS = ["the", "The", "cat", "Cat", "sat", "on", "mat", "dog", "ran", "ΟΔΟΣ", "İstanbul",
          "don't", "3.14", "1,000", "naïve", "café", "ἀρχή", "x"]
@@ -87,10 +89,7 @@ def test_spilled_counting_equals_in_memory(corpus_dir: Path,
     assert not list(corpus_dir.parent.glob("wordvec-*"))  # spilled files are removed
 
 
-docs_strategy = st.lists(
-    st.lists(st.integers(min_value=-3, max_value=11).map(lambda x: HOLE if x < 0 else x),
-             min_size=0, max_size=40),
-    min_size=1, max_size=10)
+docs_strategy = id_documents(12, max_len=40, max_docs=10, n_holes=3)
 
 
 @settings(max_examples=40, deadline=None)
