@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -70,20 +70,25 @@ def test_limit_and_c_tool_newlines(wv, tmp_path):
     assert len(load_word2vec(tmp_path / "t.txt", limit=4)) == 4
 
 
-def test_native_mmap_load_is_fast(tmp_path):
+def test_native_mmap_load_maps_the_file(tmp_path):
+    """``mmap="r"`` maps the vectors: no copy, read-only, whatever their size.
+
+    (How fast that is, is measured by ``benchmarks/bench_query.py``, not here.)
+    """
     rng = np.random.default_rng(0)
-    model = WordVectors(rng.standard_normal((100_000, 300), dtype=np.float32),
-                        [f"word{i}" for i in range(100_000)], counts=np.arange(100_000)[::-1])
+    model = WordVectors(rng.standard_normal((20_000, 50), dtype=np.float32),
+                        [f"word{i}" for i in range(20_000)], counts=np.arange(20_000)[::-1])
     path = tmp_path / "big.wv"
     model.save(path)
-    best = np.inf
-    for _ in range(5):
-        started = time.perf_counter()
-        loaded = load_vectors(path, mmap="r")
-        best = min(best, time.perf_counter() - started)
-    assert loaded.index_to_key[-1] == "word99999"
+    loaded = load_vectors(path, mmap="r")
+    assert loaded.index_to_key[-1] == "word19999"
     assert np.array_equal(loaded.vectors[12345], model.vectors[12345])
-    assert best < 0.1, f"mmap load of a 100k x 300 model took {best:.3f} s"
+    base = loaded.vectors
+    while not isinstance(base, np.memmap) and getattr(base, "base", None) is not None:
+        base = base.base
+    assert isinstance(base, np.memmap), "the vectors were copied, not mapped"
+    assert Path(base.filename).resolve() == path.resolve()
+    assert not loaded.vectors.flags.writeable
 
 
 def test_writes_are_atomic(wv, tmp_path):

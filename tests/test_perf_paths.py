@@ -210,3 +210,25 @@ def test_one_pass_basis_keeps_the_span() -> None:
     assert np.linalg.cond(q) < 1.01
     exact = _orthonormal(x)
     np.testing.assert_allclose(exact @ (exact.T @ q), q, atol=1e-4)
+
+
+def test_script_without_main_guard_counts_in_parallel(corpus_dir: Path, tmp_path: Path) -> None:
+    """A user's script with no ``if __name__ == "__main__":`` still works.
+
+    Worker processes are started from a forkserver; had they imported the caller's
+    script (as ``spawn``/``forkserver`` do by default), its top-level code would run
+    again in each of them and multiprocessing would refuse to start the pool.
+    """
+    script = tmp_path / "user_script.py"
+    marker = tmp_path / "ran.txt"
+    script.write_text(
+        "import wordvec\n"
+        f"open({str(marker)!r}, 'a').write('x')\n"
+        f"c = wordvec.count({str(corpus_dir)!r}, min_count=1, n_jobs=2, progress=False)\n"
+        "print(len(c.vocab))\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    serial = wordvec.count(corpus_dir, min_count=1, n_jobs=1, progress=False)
+    assert proc.stdout.split() == [str(len(serial.vocab))]
+    assert marker.read_text() == "x"  # the script's top level ran once, in the parent only

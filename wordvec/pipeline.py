@@ -20,11 +20,14 @@ threads and exact sums, so it too is identical whatever ``n_jobs``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import multiprocessing
 import os
+import sys
 import tempfile
 import time
+import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -297,15 +300,36 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+@contextlib.contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start worker processes without the caller's ``__main__`` module.
+
+    ``forkserver`` and ``spawn`` re-import the main script in every new process so
+    that functions defined there can be unpickled.  The workers here need only this
+    module (the tokenizer is a :class:`Tokenizer`), and re-importing a script that has
+    no ``if __name__ == "__main__":`` guard would run its top level again in each
+    worker (which then fails to start, or hangs).  While the pool starts,
+    ``sys.modules["__main__"]`` is an empty module, so nothing is re-imported.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _Pass1,
                    progress: bool) -> ReadStats:
     index = state.index
     luts: dict[int, np.ndarray] = {}  # worker pid -> local id -> global id (+ SEPARATOR)
     stats = ReadStats()
     ctx = _pool_context()
-    with ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
-                  initargs=(tokenizer,)) as pool, \
-            _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
+    with _main_hidden():  # the workers start here
+        pool = ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
+                        initargs=(tokenizer,))
+    with pool, _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
         for pid, new, ids, n_tokens, st in pool.imap(_worker_file, files):
             lut = luts.get(pid, np.array([SEPARATOR], dtype=np.int32))
             if new:
