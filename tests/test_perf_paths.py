@@ -226,8 +226,8 @@ def test_script_without_main_guard_counts_in_parallel(corpus_dir: Path, tmp_path
         f"open({str(marker)!r}, 'a').write('x')\n"
         f"c = wordvec.count({str(corpus_dir)!r}, min_count=1, n_jobs=2, progress=False)\n"
         "print(len(c.vocab))\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          check=False, timeout=120)
     assert proc.returncode == 0, proc.stderr
     serial = wordvec.count(corpus_dir, min_count=1, n_jobs=1, progress=False)
     assert proc.stdout.split() == [str(len(serial.vocab))]
