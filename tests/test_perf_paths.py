@@ -232,3 +232,33 @@ def test_script_without_main_guard_counts_in_parallel(corpus_dir: Path, tmp_path
     serial = wordvec.count(corpus_dir, min_count=1, n_jobs=1, progress=False)
     assert proc.stdout.split() == [str(len(serial.vocab))]
     assert marker.read_text() == "x"  # the script's top level ran once, in the parent only
+
+
+def test_one_big_plain_file_is_read_in_pieces(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large plain file is cut at line starts and read by all workers, same result."""
+    rng = np.random.default_rng(3)
+    lines = [_text(rng, int(rng.integers(0, 40))).replace("\n", " ") for _ in range(400)]
+    lines[7] = ""  # blank lines are not documents
+    big = tmp_path / "big.txt"
+    big.write_bytes("\n".join(lines).encode("utf-8") + b"\ncaf\xe9 au lait\n\n  \nlast line")
+    monkeypatch.setattr("wordvec.pipeline._PIECE_BYTES", 1500)
+    pieces = wordvec.corpus.plain_pieces(big, 1500)
+    assert len(pieces) > 5 and pieces[0][0] == 0 and pieces[-1][1] == big.stat().st_size
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))  # contiguous
+    data = big.read_bytes()
+    assert all(data[start - 1:start] == b"\n" for start, _ in pieces[1:])  # at line starts
+    whole = list(wordvec.corpus.iter_file(big))
+    assert [d for s, e in pieces for d in wordvec.corpus.iter_file(big, byte_range=(s, e))] \
+        == whole
+    kw = {"min_count": 1, "window": 3, "subsample": 0.0, "progress": False}
+    serial = wordvec.count(big, n_jobs=1, **kw)
+    parallel = wordvec.count(big, n_jobs=2, **kw)
+    _assert_same_counts(serial, parallel)
+    assert parallel.stats["read"]["files"] == 1
+    assert parallel.stats["read"]["replaced_characters"] == 1
+
+
+def test_wiki_and_compressed_files_are_not_cut(corpus_dir: Path) -> None:
+    for name in ("wiki_00", "packed.txt.gz"):
+        assert wordvec.corpus.plain_pieces(corpus_dir / name, 10) == [(0, -1)]

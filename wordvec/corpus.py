@@ -237,19 +237,67 @@ def _decode(line: bytes, path: Path, stats: ReadStats) -> str:
         return text
 
 
-def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None) -> Iterator[str]:
+def plain_pieces(path: str | os.PathLike[str], piece_bytes: int) -> list[tuple[int, int]]:
+    """Byte ranges ``(start, end)`` that cut a file into pieces of about ``piece_bytes``.
+
+    Only an uncompressed plain-text file (not WikiExtractor) of more than
+    ``piece_bytes`` is cut, and only at line starts: a document of a plain file is one
+    line, so :func:`iter_file` over the pieces yields exactly the documents of the whole
+    file.  Any other file is one piece ``(0, -1)`` (to the end).
+    """
+    path = Path(path)
+    if path.suffix.lower() in _OPENERS:
+        return [(0, -1)]
+    try:
+        size = path.stat().st_size
+        if size <= piece_bytes:
+            return [(0, -1)]
+        with open(path, "rb") as fh:
+            for raw in fh:  # the first non-blank line tells a WikiExtractor file
+                if raw.strip():
+                    if raw.strip().startswith(b"<doc "):
+                        return [(0, -1)]
+                    break
+            cuts = [0]
+            while cuts[-1] + piece_bytes < size:
+                fh.seek(cuts[-1] + piece_bytes - 1)
+                fh.readline()  # to the start of the next line
+                if fh.tell() >= size:
+                    break
+                cuts.append(fh.tell())
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc})") from exc
+    cuts.append(size)
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None,
+              byte_range: tuple[int, int] = (0, -1)) -> Iterator[str]:
     """Stream the documents of one file (plain, WikiExtractor, compressed).
 
     Undecodable bytes become U+FFFD and are counted in ``stats.replaced_characters``.
+    ``byte_range`` is a piece from :func:`plain_pieces` (the default: the whole file);
+    a piece that does not start the file is read as plain text and does not count as
+    a file in ``stats``.
     """
     path = Path(path)
     stats = stats if stats is not None else ReadStats()
-    stats.files += 1
+    start, end = byte_range
+    if start == 0:
+        stats.files += 1
     try:
         with _open_binary(path) as fh:
             wiki: bool | None = None
+            if start > 0:
+                fh.seek(start)
+                wiki = False
+            left = end - start if end >= 0 else -1
             buf: list[str] = []
             for raw in fh:
+                if left >= 0:
+                    if left == 0:
+                        break
+                    left -= len(raw)
                 stats.bytes += len(raw)
                 line = _decode(raw, path, stats).strip()
                 if wiki is None:

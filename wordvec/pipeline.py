@@ -35,7 +35,7 @@ import numpy as np
 
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
-from .corpus import Corpus, ReadStats, iter_file
+from .corpus import Corpus, ReadStats, iter_file, plain_pieces
 from .counts import Cooccurrences
 from .errors import CorpusError
 from .reduce import SVD_ALGORITHMS, embed, truncated_svd
@@ -81,6 +81,7 @@ REDUCE_KEYS = ("context_smoothing", "shift", "dim", "eig", "add_contexts", "cont
                "normalize_parts", "svd_algorithm", "n_iter", "seed")
 
 _CHUNK_TOKENS = 1 << 20  # tokens per counting chunk
+_PIECE_BYTES = 16 << 20  # a plain-text file larger than this is read by several workers
 _DROP = -3
 
 
@@ -193,8 +194,11 @@ def _worker_init(tokenizer: Tokenizer) -> None:
     _WORKER["index"] = _TypeIndex()
 
 
-def _worker_file(path: str) -> tuple[int, list[str], np.ndarray, int, dict[str, Any]]:
-    """Tokenize one file: (worker pid, types new to this worker, local ids, tokens, stats).
+def _worker_file(piece: tuple[str, int, int]
+                 ) -> tuple[int, list[str], np.ndarray, int, dict[str, Any]]:
+    """Tokenize one file or piece of a file ``(path, start, end)``.
+
+    Returns (worker pid, types new to this worker, local ids, tokens, stats).
 
     Ids are in the worker's first-seen order, SEPARATOR after each non-empty
     document, exactly as the serial loop of :func:`count` builds the stream.
@@ -204,7 +208,8 @@ def _worker_file(path: str) -> tuple[int, list[str], np.ndarray, int, dict[str, 
     stats = ReadStats()
     parts: list[np.ndarray] = []
     n_tokens = 0
-    for doc in iter_file(path, stats):
+    path, start, end = piece
+    for doc in iter_file(path, stats, byte_range=(start, end)):
         tokens = tokenizer(doc)
         if not tokens:
             continue
@@ -216,8 +221,13 @@ def _worker_file(path: str) -> tuple[int, list[str], np.ndarray, int, dict[str, 
     return os.getpid(), new, ids, n_tokens, stats.as_dict()
 
 
-def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int) -> list[str] | None:
-    """The files of ``source`` if it can be read by worker processes, else None."""
+def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int
+                    ) -> list[tuple[str, int, int]] | None:
+    """Pieces ``(path, start, end)`` of ``source`` for worker processes, or None.
+
+    Large plain-text files are cut into pieces of :data:`_PIECE_BYTES` at line starts
+    (:func:`~wordvec.corpus.plain_pieces`), so one big file is read by all workers.
+    """
     if n_jobs < 2 or type(tokenizer) is not Tokenizer:
         return None
     files: list[str] = []
@@ -225,7 +235,8 @@ def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int) -> list[str] | 
         if not (isinstance(r, list) and r and all(hasattr(f, "is_file") for f in r)):
             return None
         files.extend(str(f) for f in r)
-    return files if len(files) > 1 else None
+    pieces = [(f, start, end) for f in files for start, end in plain_pieces(f, _PIECE_BYTES)]
+    return pieces if len(pieces) > 1 else None
 
 
 def _merge_read_stats(total: ReadStats, part: dict[str, Any]) -> None:
