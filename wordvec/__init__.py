@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 load = WordVectors.load
 
 _LAZY = {"EmbeddingVectorizer": "features", "EmptyDocumentWarning": "features",
-         "adapt": "sentiment"}
+         "LogCountRatio": "features", "adapt": "sentiment"}
 
 
 def __getattr__(name: str) -> object:
@@ -34,5 +34,5 @@ __all__ = [
     "Cooccurrences", "Corpus", "CorpusError", "CorpusNotFoundError", "DEFAULTS", "FormatError", "Tokenizer",
     "Vocabulary", "WordVectors", "WordvecError", "build", "build_from_counts", "count", "load", "__version__",
     "load_glove", "load_vectors", "load_word2vec", "save_glove", "save_word2vec",
-    "EmbeddingVectorizer", "EmptyDocumentWarning", "LabelledTexts", "adapt", "load_labelled",
+    "EmbeddingVectorizer", "EmptyDocumentWarning", "LabelledTexts", "LogCountRatio", "adapt", "load_labelled",
 ]
