@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -65,29 +66,74 @@ def test_adapt_errors(general_counts: Path, data: LabelledTexts, tmp_path: Path)
 
 def test_models_are_pipelines_with_the_settings() -> None:
     wv = wordvec.WordVectors(np.eye(3), ["a", "b", "c"])
-    models = sentiment_models(wv, pooling="sif", C=3.0, embedding_weight=0.5)
-    default = sentiment_models(wv, C=100.0, embedding_C=0.04)["combined"].get_params()
-    assert default["features__transformer_weights"]["embeddings"] == pytest.approx(0.02)
-    assert sentiment_models(wv)["embeddings"].get_params()["clf__C"] == 0.01
-    assert set(models) == set(MODELS)
+    models = sentiment_models(wv, pooling="sif", C=3.0, nb_C=2.0, embedding_weight=0.5,
+                              alpha=0.5)
+    assert list(models) == list(MODELS) == ["tfidf", "embeddings", "nb", "combined"]
+    defaults = sentiment_models(wv)
+    assert defaults["combined"].get_params()["features__transformer_weights"] == {
+        "nb": 1.0, "embeddings": 0.1}
+    assert defaults["embeddings"].get_params()["clf__C"] == 0.01
+    assert defaults["tfidf"].get_params()["clf__C"] == 100.0
+    assert defaults["nb"].get_params()["clf__C"] == defaults["combined"].get_params()["clf__C"] == 10.0
+    assert defaults["nb"].get_params()["nb__ratio__alpha"] == 1.0
+    no_embeddings = sentiment_models(wv, embedding_weight=0)["combined"].get_params()
+    assert no_embeddings["features__transformer_weights"]["embeddings"] == 0
+    assert models["tfidf"].get_params()["clf__C"] == 3.0
+    nb = models["nb"].get_params()
+    assert nb["clf__C"] == 2.0 and nb["nb__ratio__alpha"] == 0.5
+    assert nb["nb__counts__ngram_range"] == (1, 2) and nb["nb__counts__binary"] is True
     params = models["combined"].get_params()
     assert params["features__embeddings__pool__pooling"] == "sif"
     assert params["features__transformer_weights"]["embeddings"] == 0.5
-    assert params["clf__C"] == 3.0
+    assert params["features__nb__ratio__alpha"] == 0.5
+    assert params["clf__C"] == 2.0
     with pytest.raises(ValueError, match="pooling must be one of"):
         sentiment_models(wv, pooling="median")
+    with pytest.raises(ValueError, match="nb_C must be a number > 0"):
+        sentiment_models(wv, nb_C=0)
+    with pytest.raises(ValueError, match="embedding_weight must be a number >= 0; got -1"):
+        sentiment_models(wv, embedding_weight=-1)
+
+
+@pytest.mark.filterwarnings("ignore::wordvec.EmptyDocumentWarning")  # "dull awful mess"
+def test_combined_is_nb_features_next_to_the_embedding_block(data: LabelledTexts) -> None:
+    wv = wordvec.WordVectors(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),
+                             ["great", "poor", "film"])
+    models = sentiment_models(wv, embedding_weight=0.5)
+    features = models["combined"][0].fit(data.texts, data.labels)
+    out = features.transform(["a great film", "poor"])
+    nb = models["nb"][0].fit(data.texts, data.labels)
+    n_ngrams = len(nb["counts"].vocabulary_)
+    assert out.shape == (2, n_ngrams + 2)
+    np.testing.assert_allclose(out[:, :n_ngrams].toarray(),
+                               nb.transform(["a great film", "poor"]).toarray())
+    emb = features.transformer_list[1][1]
+    np.testing.assert_allclose(out[:, n_ngrams:].toarray(),
+                               0.5 * emb.transform(["a great film", "poor"]))
+    ratios = dict(zip(nb["counts"].get_feature_names_out(), nb["ratio"].ratios_[0]))
+    assert ratios["great"] > 0 > ratios["poor"]  # classes_ = ["neg", "pos"]
 
 
 def test_cross_validation_on_tiny_data(general_counts: Path, data: LabelledTexts) -> None:
     wv = adapt(general_counts, data.texts, dim=4)
-    report = cross_validate_sentiment(data, wv, folds=3, seed=0)
+    report = cross_validate_sentiment(data, wv, folds=3, seed=0, transform_runs=3)
     assert list(report.scores) == list(MODELS)
     assert all(len(s) == 3 for s in report.scores.values())
     assert report.mean("tfidf") == 1.0  # "great"/"poor" separate the classes
+    # 8 training documents per fold: most, not all, test documents right
+    assert report.mean("nb") > 0.7 and report.mean("combined") > 0.7
     assert report.transform_seconds is not None and report.transform_seconds >= 0
+    assert report.transform_runs == 3
     text = format_report(report)
     assert "12 documents (neg 6, pos 6); 3-fold stratified" in text
+    assert "nb_C=10.0, embedding_weight=0.1, alpha=1.0" in text
     assert "TF-IDF + logistic regression" in text and "accuracy 1.0000 ± 0.0000" in text
+    assert "NB n-grams + logistic regression " in text
+    assert "NB n-grams + embeddings + logistic regression" in text
+    assert "median of 3 runs after fit" in text
+    untimed = cross_validate_sentiment(data, wv, folds=2, models=["nb"], transform_runs=0)
+    assert untimed.transform_seconds is None and list(untimed.scores) == ["nb"]
+    assert "median of" not in format_report(untimed)
     with pytest.raises(ValueError, match="models must be one of"):
         cross_validate_sentiment(data, wv, models=["svm"])
     with pytest.raises(ValueError, match="at least 2 labels"):
@@ -112,16 +158,23 @@ def test_cli_sentiment_with_adaptation(general_counts: Path, data: LabelledTexts
     model = tmp_path / "adapted.wv"
     assert main(["sentiment", str(csv), "--adapt-counts", str(general_counts), "--folds", "3",
                  "--task-weight", "2", "--dim", "4", "--save-model", str(model), "--models", "tfidf",
-                 "combined", "--pooling", "mean", "--C", "5"]) == 0
+                 "combined", "--pooling", "mean", "--C", "5", "--nb-C", "4", "--alpha", "0.5"]) == 0
     out, err = capsys.readouterr()
     assert "adapted vectors:" in err and "task_weight=2.0" in err
-    assert "pooling=mean, C=5.0, embedding_C=0.01, embedding_weight=0.04472" in out
-    assert "TF-IDF + logistic regression " in out and "embeddings + logistic" in out
-    assert "embeddings + logistic regression " not in out.replace("TF-IDF + embeddings", "")
+    assert ("pooling=mean, C=5.0, embedding_C=0.01, nb_C=4.0, embedding_weight=0.1, "
+            "alpha=0.5") in out
+    assert "TF-IDF + logistic regression " in out
+    assert "NB n-grams + embeddings + logistic regression " in out
+    assert "NB n-grams + logistic regression " not in out
+    assert "embeddings + logistic regression " not in out.replace("NB n-grams + embeddings", "")
     assert model.exists()
+    report = tmp_path / "report.json"
     assert main(["sentiment", str(csv), "--model", str(model), "--folds", "2", "-q",
-                 "--models", "embeddings"]) == 0
+                 "--models", "embeddings", "nb", "--json", str(report)]) == 0
     assert "2-fold" in capsys.readouterr().out
+    saved = json.loads(report.read_text(encoding="utf-8"))
+    assert list(saved["scores"]) == ["embeddings", "nb"] and len(saved["scores"]["nb"]) == 2
+    assert saved["settings"]["nb_C"] == 10.0 and saved["n_documents"] == 12
 
 
 def test_cli_sentiment_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

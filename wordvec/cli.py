@@ -197,9 +197,17 @@ def _cmd_sentiment(args: argparse.Namespace) -> int:
                  task_weight=args.task_weight, dim=args.dim, save_model=args.save_model,
                  progress=not args.quiet, log=None if args.quiet else _log,
                  folds=args.folds, seed=args.seed, models=args.models, pooling=args.pooling,
-                 C=args.C, embedding_C=args.embedding_C,
-                 embedding_weight=args.embedding_weight, n_jobs=args.n_jobs)
+                 C=args.C, embedding_C=args.embedding_C, nb_C=args.nb_C,
+                 embedding_weight=args.embedding_weight, alpha=args.alpha,
+                 n_jobs=args.n_jobs)
     print(format_report(report))
+    if args.json:
+        import dataclasses
+        import json
+
+        from .io import atomic_write
+        with atomic_write(args.json, "w", encoding="utf-8") as fh:
+            json.dump(dataclasses.asdict(report), fh, indent=1)
     return 0
 
 
@@ -229,13 +237,20 @@ def _add_sentiment(sub: Any) -> None:
     p.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
     p.add_argument("--pooling", choices=POOLINGS, default="mean", help="default: mean")
     p.add_argument("--C", type=float, default=100.0,
-                   help="C of the logistic regression on TF-IDF and combined (default: 100)")
+                   help="C of the logistic regression on TF-IDF (default: 100)")
     p.add_argument("--embedding-C", type=float, default=0.01,
                    help="C of the logistic regression on embeddings alone (default: 0.01)")
-    p.add_argument("--embedding-weight", type=float, default=None,
-                   help="scale of the embedding block in the combined model (default: "
-                        "sqrt(embedding_C / C), the regularization it has alone)")
+    p.add_argument("--nb-C", dest="nb_C", type=float, default=10.0,
+                   help="C of the logistic regression on NB n-grams and of the combined "
+                        "model (default: 10)")
+    p.add_argument("--embedding-weight", type=float, default=0.1,
+                   help="scale of the standardized embedding block in the combined model "
+                        "(default: 0.1)")
+    p.add_argument("--alpha", type=float, default=1.0,
+                   help="smoothing of the NB log-count ratios (default: 1)")
     p.add_argument("--n-jobs", type=int, default=1, help="folds in parallel (default: 1)")
+    p.add_argument("--json", metavar="FILE",
+                   help="also write the report (accuracy of every fold) as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_sentiment)
 
