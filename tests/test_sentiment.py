@@ -11,8 +11,8 @@ import pytest
 import wordvec
 from wordvec.cli import main
 from wordvec.labelled import LabelledTexts
-from wordvec.sentiment import (MODELS, adapt, cross_validate_sentiment, format_report, run,
-                               sentiment_models)
+from wordvec.sentiment import (EMBEDDING_WEIGHT_GRID, MODELS, NB_C_GRID, adapt,
+                               cross_validate_sentiment, format_report, run, sentiment_models)
 
 GENERAL = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog ran",
            "the mat and the log were red", "a red cat sat", "the dog ran on the mat"] * 4
@@ -140,6 +140,33 @@ def test_cross_validation_on_tiny_data(general_counts: Path, data: LabelledTexts
         cross_validate_sentiment(LabelledTexts(POS, ["pos"] * 6), wv, folds=2)
 
 
+def test_nested_cross_validation_chooses_inside_the_training_part(
+        general_counts: Path, data: LabelledTexts) -> None:
+    wv = adapt(general_counts, data.texts, dim=4)
+    report = cross_validate_sentiment(data, wv, folds=3, seed=0, inner_folds=2,
+                                      models=["tfidf", "nb", "combined"], transform_runs=0)
+    assert list(report.chosen) == ["nb", "combined"]  # tfidf keeps its fixed C
+    assert len(report.chosen["nb"]) == len(report.chosen["combined"]) == 3
+    assert {c["nb_C"] for c in report.chosen["nb"]} <= set(NB_C_GRID)
+    for c in report.chosen["combined"]:
+        assert c["nb_C"] in NB_C_GRID and c["embedding_weight"] in EMBEDDING_WEIGHT_GRID
+    # the same grid search by hand on the first outer fold
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+    outer = StratifiedKFold(3, shuffle=True, random_state=0)
+    train, test = next(outer.split(data.texts, data.labels))
+    search = GridSearchCV(sentiment_models(wv)["nb"], {"clf__C": list(NB_C_GRID)},
+                          cv=StratifiedKFold(2, shuffle=True, random_state=0))
+    search.fit([data.texts[i] for i in train], [data.labels[i] for i in train])
+    assert report.chosen["nb"][0] == {"nb_C": search.best_params_["clf__C"]}
+    assert report.scores["nb"][0] == search.score([data.texts[i] for i in test],
+                                                  [data.labels[i] for i in test])
+    text = format_report(report)
+    assert "nb_C and embedding_weight by nested CV (2 inner folds)" in text
+    assert "NB n-grams + embeddings + logistic regression: nested CV chose nb_C=" in text
+    with pytest.raises(ValueError, match="inner_folds must be an integer >= 2; got 1"):
+        cross_validate_sentiment(data, wv, inner_folds=1)
+
+
 def test_run_needs_one_vector_source(data: LabelledTexts, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="exactly one of model"):
         run(tmp_path)
@@ -175,6 +202,12 @@ def test_cli_sentiment_with_adaptation(general_counts: Path, data: LabelledTexts
     saved = json.loads(report.read_text(encoding="utf-8"))
     assert list(saved["scores"]) == ["embeddings", "nb"] and len(saved["scores"]["nb"]) == 2
     assert saved["settings"]["nb_C"] == 10.0 and saved["n_documents"] == 12
+    assert saved["chosen"] == {}
+    assert main(["sentiment", str(csv), "--model", str(model), "--folds", "2", "-q",
+                 "--models", "nb", "--inner-folds", "2", "--json", str(report)]) == 0
+    assert "NB n-grams + logistic regression: nested CV chose nb_C=" in capsys.readouterr().out
+    saved = json.loads(report.read_text(encoding="utf-8"))
+    assert saved["settings"]["inner_folds"] == 2 and len(saved["chosen"]["nb"]) == 2
 
 
 def test_cli_sentiment_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

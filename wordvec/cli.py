@@ -199,7 +199,7 @@ def _cmd_sentiment(args: argparse.Namespace) -> int:
                  folds=args.folds, seed=args.seed, models=args.models, pooling=args.pooling,
                  C=args.C, embedding_C=args.embedding_C, nb_C=args.nb_C,
                  embedding_weight=args.embedding_weight, alpha=args.alpha,
-                 n_jobs=args.n_jobs)
+                 inner_folds=args.inner_folds, n_jobs=args.n_jobs)
     print(format_report(report))
     if args.json:
         import dataclasses
@@ -248,6 +248,9 @@ def _add_sentiment(sub: Any) -> None:
                         "(default: 0.1)")
     p.add_argument("--alpha", type=float, default=1.0,
                    help="smoothing of the NB log-count ratios (default: 1)")
+    p.add_argument("--inner-folds", type=int, default=None, metavar="K",
+                   help="nested cross-validation: choose nb_C and embedding_weight by a "
+                        "K-fold grid search inside each training part (about 10x slower)")
     p.add_argument("--n-jobs", type=int, default=1, help="folds in parallel (default: 1)")
     p.add_argument("--json", metavar="FILE",
                    help="also write the report (accuracy of every fold) as JSON")

@@ -16,7 +16,9 @@ The ``wordvec sentiment`` command calls these.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +34,7 @@ from .tokenize import Tokenizer
 from .vectors import WordVectors
 from .vocab import Vocabulary
 
-__all__ = ["MODELS", "SentimentReport", "adapt", "cross_validate_sentiment", "format_report",
+__all__ = ["EMBEDDING_WEIGHT_GRID", "MODELS", "NB_C_GRID", "SentimentReport", "adapt", "cross_validate_sentiment", "format_report",
            "sentiment_models"]
 
 #: The models compared by :func:`cross_validate_sentiment`, in report order.
@@ -41,6 +43,10 @@ _MODEL_TITLES = {"tfidf": "TF-IDF + logistic regression",
                  "embeddings": "embeddings + logistic regression",
                  "nb": "NB n-grams + logistic regression",
                  "combined": "NB n-grams + embeddings + logistic regression"}
+#: The grids of nested cross-validation (``inner_folds``): ``nb_C`` of the "nb" and
+#: "combined" models, and the combined model's ``embedding_weight`` (0: no embeddings).
+NB_C_GRID = (0.1, 1.0, 10.0)
+EMBEDDING_WEIGHT_GRID = (0.0, 0.01, 0.03, 0.1)
 #: Counting parameters the task text must share with the general counts to be merged.
 _SHARED_COUNT_KEYS = ("window", "window_weighting", "subsample", "subsample_mode", "seed")
 
@@ -186,6 +192,9 @@ def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: 
 class SentimentReport:
     """Accuracy per fold of each model, and how long pooling all documents takes.
 
+    ``chosen[model]`` lists, for each outer fold, the hyperparameters that nested
+    cross-validation chose (only with ``inner_folds``).
+
     ``transform_seconds`` is the median over ``transform_runs`` runs of
     ``EmbeddingVectorizer.transform`` on all documents (raw text, tokenizing
     included), after one ``fit``.
@@ -200,6 +209,7 @@ class SentimentReport:
     transform_seconds: float | None = None
     transform_runs: int = 0
     fit_seconds: dict[str, float] = field(default_factory=dict)
+    chosen: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
     def mean(self, model: str) -> float:
         return float(np.mean(self.scores[model]))
@@ -214,6 +224,7 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
                              C: float = 100.0, embedding_C: float = 0.01, nb_C: float = 10.0,
                              embedding_weight: float = 0.1, alpha: float = 1.0,
                              n_jobs: int = 1, transform_runs: int = 5,
+                             inner_folds: int | None = None,
                              log: Callable[[str], None] | None = None) -> SentimentReport:
     """Stratified k-fold cross-validated accuracy of the sentiment models.
 
@@ -229,13 +240,23 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
     models : sequence of {"tfidf", "embeddings", "nb", "combined"}
         Default all four, in that order.
     pooling, C, embedding_C, nb_C, embedding_weight, alpha
-        See :func:`sentiment_models`.  Fixed values: nothing is tuned here.
+        See :func:`sentiment_models`.  Fixed values, except with ``inner_folds``.
     n_jobs : int, default=1
-        Folds run in parallel (``cross_validate``'s ``n_jobs``).
+        Folds run in parallel (``cross_validate``'s ``n_jobs``; the inner folds and
+        grid points with ``inner_folds``).
     transform_runs : int, default=5
         Time ``EmbeddingVectorizer(vectors, pooling=pooling).transform`` on all
         documents this many times after one ``fit``; the report keeps the median
         (``0``: not timed).
+    inner_folds : int, optional
+        Nested cross-validation: the "nb" and "combined" models choose ``nb_C`` in
+        :data:`NB_C_GRID` (and the combined model ``embedding_weight`` in
+        :data:`EMBEDDING_WEIGHT_GRID`) by ``GridSearchCV`` with
+        ``StratifiedKFold(inner_folds, shuffle=True, random_state=seed)`` inside each
+        outer training part, then refit there; ``nb_C`` and ``embedding_weight`` are
+        then unused.  The choices are in ``SentimentReport.chosen``.  About 10 times
+        slower (tokenizing is cached per inner training part in a temporary folder,
+        a few hundred MB for 2,000 reviews, removed after each outer fold).
     log : callable, optional
         Called with a line of progress after each model.
 
@@ -248,6 +269,8 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
     check_int("folds", folds, low=2)
     check_int("seed", seed)
     check_int("transform_runs", transform_runs, low=0)
+    if inner_folds is not None:
+        check_int("inner_folds", inner_folds, low=2)
     for m in models:
         check_choice("models", m, MODELS)
     if isinstance(vectors, (str, os.PathLike)):
@@ -262,7 +285,7 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
     report = SentimentReport({}, folds, seed, len(data), data.class_counts(),
                              settings={"pooling": pooling, "C": C, "embedding_C": embedding_C,
                                        "nb_C": nb_C, "embedding_weight": weight,
-                                       "alpha": alpha})
+                                       "alpha": alpha, "inner_folds": inner_folds})
     if transform_runs:
         vectorizer = EmbeddingVectorizer(vectors, pooling=pooling).fit(data.texts)
         times = []
@@ -274,9 +297,14 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
         report.transform_runs = transform_runs
     for name in models:
         t0 = time.perf_counter()
-        result = cross_validate(pipelines[name], data.texts, labels, cv=cv,
-                                scoring="accuracy", n_jobs=n_jobs)
-        report.scores[name] = [float(s) for s in result["test_score"]]
+        if inner_folds is not None and name in ("nb", "combined"):
+            inner = StratifiedKFold(n_splits=inner_folds, shuffle=True, random_state=seed)
+            scores, report.chosen[name] = _nested_cv(pipelines[name], name, data.texts, labels,
+                                                     cv, inner, n_jobs)
+        else:
+            scores = cross_validate(pipelines[name], data.texts, labels, cv=cv,
+                                    scoring="accuracy", n_jobs=n_jobs)["test_score"]
+        report.scores[name] = [float(s) for s in scores]
         report.fit_seconds[name] = time.perf_counter() - t0
         if log is not None:
             log(f"{name}: {report.mean(name):.4f} ± {report.std(name):.4f} "
@@ -284,19 +312,60 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
     return report
 
 
+def _nested_cv(model: Any, name: str, texts: list[str], labels: np.ndarray, cv: Any,
+               inner: Any, n_jobs: int) -> tuple[list[float], list[dict[str, float]]]:
+    """Outer-fold accuracy of ``model`` with its hyperparameters chosen by ``GridSearchCV``
+    over the ``inner`` folds of each outer training part, and the choices."""
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+
+    grid: dict[str, list[Any]] = {"clf__C": list(NB_C_GRID)}
+    if name == "combined":
+        grid["features__transformer_weights"] = [{"nb": 1.0, "embeddings": w}
+                                                 for w in EMBEDDING_WEIGHT_GRID]
+    memory_param = "features__nb__memory" if name == "combined" else "nb__memory"
+    scores, chosen = [], []
+    for train, test in cv.split(texts, labels):
+        # the n-gram counts depend on the documents only: cached per inner training part
+        # and grid point, in a folder that lives for one outer fold
+        with tempfile.TemporaryDirectory(prefix="wordvec-nested-") as cache:
+            search = GridSearchCV(clone(model).set_params(**{memory_param: cache}), grid,
+                                  cv=inner, n_jobs=n_jobs)
+            search.fit([texts[i] for i in train], labels[train])
+            scores.append(float(search.score([texts[i] for i in test], labels[test])))
+            chosen.append(_chosen(search.best_params_))
+    return scores, chosen
+
+
+def _chosen(best: dict[str, Any]) -> dict[str, float]:
+    out = {"nb_C": float(best["clf__C"])}
+    if "features__transformer_weights" in best:
+        out["embedding_weight"] = float(best["features__transformer_weights"]["embeddings"])
+    return out
+
+
 def format_report(report: SentimentReport) -> str:
     """The report as text: one line per model, accuracy mean ± std over the folds."""
     counts = ", ".join(f"{k} {v}" for k, v in report.class_counts.items())
     st = report.settings
+    if st.get("inner_folds"):
+        nb = f"nb_C and embedding_weight by nested CV ({st['inner_folds']} inner folds)"
+    else:
+        nb = f"nb_C={st.get('nb_C')}, embedding_weight={st.get('embedding_weight'):.4g}"
     lines = [(f"{report.n_documents} documents ({counts}); {report.folds}-fold stratified "
               f"cross-validation, random_state={report.seed}; pooling={st.get('pooling')}, "
-              f"C={st.get('C')}, embedding_C={st.get('embedding_C')}, nb_C={st.get('nb_C')}, "
-              f"embedding_weight={st.get('embedding_weight'):.4g}, alpha={st.get('alpha')}")]
+              f"C={st.get('C')}, embedding_C={st.get('embedding_C')}, {nb}, "
+              f"alpha={st.get('alpha')}")]
     width = max(len(_MODEL_TITLES[m]) for m in report.scores) if report.scores else 0
     for name, scores in report.scores.items():
         lines.append(f"{_MODEL_TITLES[name]:<{width}}  accuracy {report.mean(name):.4f} ± "
                      f"{report.std(name):.4f}  (folds: {min(scores):.3f}-{max(scores):.3f}; "
                      f"{report.fit_seconds.get(name, float('nan')):.1f} s)")
+    for name, chosen in report.chosen.items():
+        tally = Counter(tuple(c.items()) for c in chosen)
+        picks = "; ".join(", ".join(f"{k}={v:g}" for k, v in key) + f" in {n} folds"
+                          for key, n in tally.most_common())
+        lines.append(f"{_MODEL_TITLES[name]}: nested CV chose {picks}")
     if report.transform_seconds is not None:
         lines.append(f"EmbeddingVectorizer.transform of {report.n_documents} documents "
                      f"(raw text, tokenizing included), median of {report.transform_runs} "
