@@ -34,8 +34,8 @@ from .tokenize import Tokenizer
 from .vectors import WordVectors
 from .vocab import Vocabulary
 
-__all__ = ["EMBEDDING_WEIGHT_GRID", "MODELS", "NB_C_GRID", "SentimentReport", "adapt", "cross_validate_sentiment", "format_report",
-           "sentiment_models"]
+__all__ = ["EMBEDDING_WEIGHT_GRID", "MODELS", "NB_C_GRID", "SentimentReport", "adapt",
+           "cross_validate_sentiment", "format_report", "sentiment_models"]
 
 #: The models compared by :func:`cross_validate_sentiment`, in report order.
 MODELS = ("tfidf", "embeddings", "nb", "combined")
