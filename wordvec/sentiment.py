@@ -363,8 +363,8 @@ def format_report(report: SentimentReport) -> str:
                      f"{report.fit_seconds.get(name, float('nan')):.1f} s)")
     for name, chosen in report.chosen.items():
         tally = Counter(tuple(c.items()) for c in chosen)
-        picks = "; ".join(", ".join(f"{k}={v:g}" for k, v in key) + f" in {n} folds"
-                          for key, n in tally.most_common())
+        picks = "; ".join(", ".join(f"{k}={v:g}" for k, v in key)
+                          + f" in {n} fold{'s' * (n != 1)}" for key, n in tally.most_common())
         lines.append(f"{_MODEL_TITLES[name]}: nested CV chose {picks}")
     if report.transform_seconds is not None:
         lines.append(f"EmbeddingVectorizer.transform of {report.n_documents} documents "
