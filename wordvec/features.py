@@ -33,6 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_feature_names_in
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_bool, check_choice, check_float
@@ -369,17 +370,7 @@ class LogCountRatio(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         """The input feature names; with ``k > 2`` classes, ``name|class`` for each class."""
         check_is_fitted(self, "ratios_")
-        names_in = getattr(self, "feature_names_in_", None)
-        if input_features is None:
-            names = list(names_in) if names_in is not None else \
-                [f"x{i}" for i in range(self.n_features_in_)]
-        else:
-            names = list(input_features)
-            if len(names) != self.n_features_in_:
-                raise ValueError(f"input_features should have length equal to number of "
-                                 f"features ({self.n_features_in_}), got {len(names)}")
-            if names_in is not None and names != list(names_in):
-                raise ValueError("input_features is not equal to feature_names_in_")
+        names = list(_check_feature_names_in(self, input_features))  # sklearn's own checks
         if len(self.ratios_) == 1:
             return np.asarray(names, dtype=object)
         return np.asarray([f"{n}|{c}" for c in self.classes_ for n in names], dtype=object)
