@@ -5,6 +5,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import warnings
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,22 @@ def test_iterables_of_text_and_tokens() -> None:
     assert docs == ["some text", ["already", "tokens"], ["a", "tuple"]]
     with pytest.raises(CorpusError, match="must yield str .* got int"):
         list(Corpus([1, 2]))
+
+
+def test_list_of_corpus_names_warns(tmp_path: Path) -> None:
+    # Strings inside a list are documents; a list holding only corpus names or paths is
+    # almost surely a mistake for Corpus("brown", ...), so it is read but warned about.
+    (tmp_path / "a.txt").write_text("words here\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"read as documents .* Corpus\('brown'"):
+        docs = list(Corpus(["brown", "nltk:abc"]))
+    assert docs == ["brown", "nltk:abc"]
+    with pytest.warns(UserWarning, match="not as corpora"):
+        Corpus([str(tmp_path / "a.txt")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Corpus(["brown fox", "cat"])  # ordinary one-word and longer documents
+        Corpus([["brown"]])  # token lists are never names
+        Corpus(iter(["brown"]))  # an iterator is not consumed to check
 
 
 def test_missing_path_or_unknown_name() -> None:

@@ -21,6 +21,8 @@ import gzip
 import json
 import lzma
 import os
+import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -201,10 +203,40 @@ def resolve(source: Any, *, glob: str = "*") -> Any:
     if isinstance(source, Corpus):
         return source
     if isinstance(source, Iterable):
+        if isinstance(source, (list, tuple)):
+            _warn_if_names(source)
         return source
     raise CorpusError(
         f"corpus must be a path, a corpus name or an iterable of documents; got "
         f"{type(source).__name__}")
+
+
+def _looks_like_source(text: str) -> bool:
+    """True for a one-word string that names a corpus or an existing file or folder."""
+    if not text or any(c.isspace() for c in text):
+        return False
+    return text.startswith("nltk:") or text in catalog() or Path(text).expanduser().exists()
+
+
+def _warn_if_names(docs: list[Any] | tuple[Any, ...]) -> None:
+    """Warn when a list of documents holds only corpus names or paths (a likely mistake)."""
+    if docs and len(docs) <= 100 and all(isinstance(d, str) for d in docs) \
+            and all(_looks_like_source(d) for d in docs):
+        shown = ", ".join(repr(d) for d in docs[:3])
+        warnings.warn(
+            f"the list [{shown}{', ...' if len(docs) > 3 else ''}] is read as documents "
+            f"(their text), not as corpora; to read the corpora pass them as separate "
+            f"arguments: Corpus({shown}) or count(Corpus(...))", UserWarning,
+            stacklevel=_caller_stacklevel())
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of the first frame outside this package (the user's call)."""
+    package = str(Path(__file__).resolve().parent)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    return level
 
 
 def _files_of(path: Path, glob: str) -> list[Path]:
