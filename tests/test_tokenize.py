@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from wordvec.tokenize import Tokenizer
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordvec.tokenize import NUMBER_PATTERN, WORD_PATTERN, Tokenizer
 
 
 def test_default_lowercases_unicode_words() -> None:
@@ -44,3 +48,22 @@ def test_nltk_tokenizer_can_replace_it(tmp_path) -> None:
     counts = wordvec.count(["a b c a b c", "a b d"], tokenizer=tok.tokenize, min_count=1,
                            window=1, window_weighting="uniform", subsample=0, progress=False)
     assert counts.vocab.words[:2] == ["a", "b"]
+
+
+_TRICKY = ("aZé", "ΣσςДж", "漢字", "0", "9", "\u0663", "\u00b2", "\uff11", "'", "\u2019", ".",
+           ",", "_", "-", " ", "\t", "\n", "\u00a0", "\u2003", "\x1c", "\u0301", "İ", "ß", "!")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_TRICKY) | st.characters(), max_size=40).map("".join),
+       numbers=st.sampled_from(["keep", "zero", "drop", "token"]), lowercase=st.booleans())
+def test_fast_path_equals_one_regex_over_the_text(text: str, numbers: str,
+                                                   lowercase: bool) -> None:
+    # The definition: one findall over the whole (lowercased) text, then the number policy.
+    pattern = WORD_PATTERN if numbers == "drop" else f"{WORD_PATTERN}|{NUMBER_PATTERN}"
+    expected = re.findall(pattern, text.lower() if lowercase else text)
+    if numbers == "zero":
+        expected = [re.sub(r"\d", "0", t) if t[0].isdigit() else t for t in expected]
+    elif numbers == "token":
+        expected = ["<num>" if t[0].isdigit() else t for t in expected]
+    assert Tokenizer(lowercase=lowercase, numbers=numbers)(text) == expected

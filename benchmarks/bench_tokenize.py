@@ -1,0 +1,107 @@
+"""Per-core ceiling of reading + tokenizing in Python: where a worker's time goes.
+
+Reads the first ``--files`` files of the wiki sample once (WikiExtractor documents), then
+times, on one core and ``--repeat`` times each (median), every step a tokenizing worker
+does per document: lowercasing, the default tokenizer's regular expression, mapping
+tokens to ids (``dict`` lookups, as ``wordvec.pipeline`` does), and the whole
+``Tokenizer`` + mapping.  Also times a whitespace-split fast path that gives the same
+tokens (checked).  Prints tokens per second per core for each, and the implied limit
+of read + tokenize on ``--cores`` cores, which bounds read + tokenize + count.
+
+    python benchmarks/bench_tokenize.py --files 30 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from wordvec.corpus import iter_file
+from wordvec.pipeline import _doc_ids, _TypeIndex
+from wordvec.tokenize import Tokenizer
+
+SAMPLE = Path(__file__).resolve().parents[1].parent / "shared/corpora/enwiki-2015-sample"
+
+
+def _median_time(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=30, help="files of the wiki sample to read")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cores", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    files = sorted(p for p in SAMPLE.rglob("*") if p.is_file())[:args.files]
+    if not files:
+        raise SystemExit(f"no files under {SAMPLE}")
+    t0 = time.perf_counter()
+    docs = [doc for f in files for doc in iter_file(f)]
+    t_read = time.perf_counter() - t0
+    tok = Tokenizer()
+    lowered = [d.lower() for d in docs]
+    tokens = [tok(d) for d in docs]
+    n = sum(map(len, tokens))
+    regex = tok._regex
+
+    def split_fast_path(d: str) -> list[str]:
+        out: list[str] = []
+        for w in d.lower().split():
+            if w.isalpha():
+                out.append(w)
+            else:
+                out.extend(regex.findall(w))
+        return out
+
+    if [split_fast_path(d) for d in docs[:200]] != tokens[:200]:
+        raise SystemExit("the split fast path does not give the same tokens")
+
+    def map_ids() -> None:
+        index = _TypeIndex()
+        for t in tokens:
+            _doc_ids(index, t)
+
+    def tokenize_and_map() -> None:
+        index = _TypeIndex()
+        for d in docs:
+            _doc_ids(index, tok(d))
+
+    steps: list[tuple[str, float]] = [
+        ("read + decode + split documents (once)", t_read),
+        ("lowercase", _median_time(lambda: [d.lower() for d in docs], args.repeat)),
+        ("regex findall (lowercased text)",
+         _median_time(lambda: [regex.findall(d) for d in lowered], args.repeat)),
+        ("whitespace split + isalpha fast path (same tokens)",
+         _median_time(lambda: [split_fast_path(d) for d in docs], args.repeat)),
+        ("map tokens to ids (dict + np.fromiter)", _median_time(map_ids, args.repeat)),
+        ("Tokenizer + map to ids (a worker's loop)",
+         _median_time(tokenize_and_map, args.repeat)),
+    ]
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    print(f"{len(files)} files, {mb:.1f} MB, {len(docs):,} documents, {n:,} tokens; one core")
+    print()
+    print("| step | seconds | M tokens/s per core |")
+    print("|---|---:|---:|")
+    for name, sec in steps:
+        print(f"| {name} | {sec:.2f} | {n / sec / 1e6:.2f} |")
+    worker = steps[-1][1] + t_read
+    limit = n / worker * args.cores / 1e6
+    print()
+    print(f"read + tokenize + map on {args.cores} cores, perfectly parallel, nothing else: "
+          f"at most {limit:.2f}M tokens/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
