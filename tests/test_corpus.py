@@ -97,6 +97,7 @@ def test_list_of_corpus_names_warns(tmp_path: Path) -> None:
         Corpus(["brown fox", "cat"])  # ordinary one-word and longer documents
         Corpus([["brown"]])  # token lists are never names
         Corpus(iter(["brown"]))  # an iterator is not consumed to check
+        Corpus(["x" * 5000, "nul\x00byte"])  # no file system error escapes the check
 
 
 def test_missing_path_or_unknown_name() -> None:

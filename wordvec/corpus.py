@@ -211,17 +211,24 @@ def resolve(source: Any, *, glob: str = "*") -> Any:
         f"{type(source).__name__}")
 
 
-def _looks_like_source(text: str) -> bool:
+def _looks_like_source(text: str, names: dict[str, Any]) -> bool:
     """True for a one-word string that names a corpus or an existing file or folder."""
     if not text or any(c.isspace() for c in text):
         return False
-    return text.startswith("nltk:") or text in catalog() or Path(text).expanduser().exists()
+    if text.startswith("nltk:") or text in names:
+        return True
+    try:
+        return Path(text).expanduser().exists()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
 
 
 def _warn_if_names(docs: list[Any] | tuple[Any, ...]) -> None:
     """Warn when a list of documents holds only corpus names or paths (a likely mistake)."""
-    if docs and len(docs) <= 100 and all(isinstance(d, str) for d in docs) \
-            and all(_looks_like_source(d) for d in docs):
+    if not (docs and len(docs) <= 100 and all(isinstance(d, str) for d in docs)):
+        return
+    names = catalog()
+    if all(_looks_like_source(d, names) for d in docs):
         shown = ", ".join(repr(d) for d in docs[:3])
         warnings.warn(
             f"the list [{shown}{', ...' if len(docs) > 3 else ''}] is read as documents "
@@ -232,7 +239,7 @@ def _warn_if_names(docs: list[Any] | tuple[Any, ...]) -> None:
 
 def _caller_stacklevel() -> int:
     """The ``stacklevel`` of the first frame outside this package (the user's call)."""
-    package = str(Path(__file__).resolve().parent)
+    package = str(Path(__file__).resolve().parent) + os.sep
     frame, level = sys._getframe(1), 1
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
         frame, level = frame.f_back, level + 1  # type: ignore[assignment]
