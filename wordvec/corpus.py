@@ -211,11 +211,11 @@ def resolve(source: Any, *, glob: str = "*") -> Any:
         f"{type(source).__name__}")
 
 
-def _looks_like_source(text: str, names: dict[str, Any]) -> bool:
+def _looks_like_source(text: str) -> bool:
     """True for a one-word string that names a corpus or an existing file or folder."""
     if not text or any(c.isspace() for c in text):
         return False
-    if text.startswith("nltk:") or text in names:
+    if text.startswith("nltk:") or text in catalog():
         return True
     try:
         return Path(text).expanduser().exists()
@@ -225,10 +225,8 @@ def _looks_like_source(text: str, names: dict[str, Any]) -> bool:
 
 def _warn_if_names(docs: list[Any] | tuple[Any, ...]) -> None:
     """Warn when a list of documents holds only corpus names or paths (a likely mistake)."""
-    if not (docs and len(docs) <= 100 and all(isinstance(d, str) for d in docs)):
-        return
-    names = catalog()
-    if all(_looks_like_source(d, names) for d in docs):
+    if docs and len(docs) <= 100 and all(isinstance(d, str) for d in docs) \
+            and all(_looks_like_source(d) for d in docs):
         shown = ", ".join(repr(d) for d in docs[:3])
         warnings.warn(
             f"the list [{shown}{', ...' if len(docs) > 3 else ''}] is read as documents "
