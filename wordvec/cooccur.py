@@ -19,7 +19,9 @@ threads, or on spilling -- which is what makes the fast paths testable for equal
 Memory is bounded by ``max_memory``: when the partials held in memory would exceed
 it, they are summed into one sorted run written to a temporary file; at the end the
 runs are merged row block by row block, so the peak is about the size of the final
-matrix, whatever the number of tokens.
+matrix, whatever the number of tokens.  :meth:`CooccurrenceCounter.result_blocks` makes
+the same matrix without holding it: row blocks of ``C + C.T`` written to disk
+(:class:`~wordvec.blocks.BlockMatrix`).
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ import tempfile
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._validation import check_choice, check_int
+from .blocks import BlockMatrix, row_cuts
 
 __all__ = ["CooccurrenceCounter", "SEPARATOR", "HOLE", "WINDOW_WEIGHTINGS", "window_weights"]
 
@@ -88,6 +92,44 @@ def _sum_csr(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:
     out = (a + b).tocsr()
     out.has_canonical_format = True
     return out
+
+
+class _RunArray:
+    """A 1-d array of a spilled run (``.npy``), read by slices into fresh memory.
+
+    Not a memory map: pages of a mapped file count in the process's resident memory
+    for as long as the map lives, which would make the merge's peak grow with the total
+    size of the runs instead of with one block.
+    """
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as f:
+            major, _ = np.lib.format.read_magic(f)
+            read_header = (np.lib.format.read_array_header_1_0 if major == 1
+                           else np.lib.format.read_array_header_2_0)
+            shape, _, dtype = read_header(f)
+            self._offset = f.tell()
+        self.path = path
+        self.dtype = np.dtype(dtype)
+        self.size = int(shape[0])
+
+    def __getitem__(self, key: int | slice) -> np.ndarray:
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.size)
+            assert step == 1
+        else:
+            start = key + self.size if key < 0 else key
+            stop = start + 1
+        count = max(0, stop - start)
+        out = np.fromfile(self.path, dtype=self.dtype, count=count,
+                          offset=self._offset + start * self.dtype.itemsize)
+        if not isinstance(key, slice):
+            return out[0]  # type: ignore[no-any-return]
+        return out
+
+
+def _load_run(path: Path) -> dict[str, _RunArray]:
+    return {name: _RunArray(path / f"{name}.npy") for name in ("indptr", "indices", "data")}
 
 
 def _nbytes(m: sp.csr_matrix) -> int:
@@ -270,8 +312,7 @@ class CooccurrenceCounter:
     def _merge_runs(self, rest: sp.csr_matrix | None) -> sp.csr_matrix:
         """k-way merge of the spilled runs (and ``rest``), by blocks of rows."""
         V = self.vocab_size
-        runs = [{name: np.load(path / f"{name}.npy", mmap_mode="r")
-                 for name in ("indptr", "indices", "data")} for path in self._runs]
+        runs = [_load_run(path) for path in self._runs]
         total_nnz = sum(int(r["indptr"][-1]) for r in runs) + (rest.nnz if rest is not None else 0)
         budget = self.max_memory or (1 << 28)
         n_blocks = max(1, int(np.ceil(total_nnz * _BYTES_PER_NNZ * 2 / budget)))
@@ -284,9 +325,8 @@ class CooccurrenceCounter:
             block: sp.csr_matrix | None = None
             for r in runs:
                 a, b = int(r["indptr"][lo]), int(r["indptr"][hi])
-                part = sp.csr_matrix(
-                    (np.array(r["data"][a:b]), np.array(r["indices"][a:b]),
-                     np.array(r["indptr"][lo:hi + 1]) - a), shape=(int(hi - lo), V))
+                part = sp.csr_matrix((r["data"][a:b], r["indices"][a:b],
+                                      r["indptr"][lo:hi + 1] - a), shape=(int(hi - lo), V))
                 block = part if block is None else _sum_csr(block, part)
             if rest is not None:
                 part = rest[int(lo):int(hi)]
@@ -318,6 +358,88 @@ class CooccurrenceCounter:
         sym = (half + half.T.tocsr()).tocsr()
         sym.sum_duplicates()
         return sym.astype(np.float32, copy=False)
+
+    def result_blocks(self, block_nnz: int = 1 << 22,
+                      dir: str | os.PathLike[str] | None = None) -> BlockMatrix:
+        """:meth:`result` as a :class:`~wordvec.blocks.BlockMatrix` on disk.
+
+        The same values as :meth:`result`, made without holding the matrix: the
+        spilled runs are merged block by block of about ``block_nnz`` non-zeros into
+        the counted half ``C`` (written as blocks), whose transposed pieces are filed
+        by destination block; then each block of ``C + C.T`` is its block of ``C`` plus
+        its pieces.  Memory: a few blocks, whatever the number of tokens.
+        """
+        block_nnz = check_int("block_nnz", block_nnz, low=1)
+        self._drain()
+        V = self.vocab_size
+        rest = self._sum_partials()
+        self._partials, self._in_memory = [], 0
+        runs = [_load_run(path) for path in self._runs]
+        # Row weights bound the non-zeros of each row of C + C.T: row plus column counts.
+        weights = np.zeros(V, dtype=np.int64)
+        parts: list[dict[str, Any]] = [*runs, *([{"indptr": rest.indptr,
+                                                  "indices": rest.indices}]
+                                                if rest is not None else [])]
+        for r in parts:
+            ip = np.asarray(r["indptr"][:], dtype=np.int64)
+            weights += ip[1:] - ip[:-1]
+            for a in range(0, int(r["indptr"][-1]), 1 << 24):  # bounded temporaries
+                idx = np.asarray(r["indices"][a:a + (1 << 24)], dtype=np.intp)
+                weights += np.bincount(idx, minlength=V).astype(np.int64)
+        cuts = row_cuts(weights, block_nnz)
+        del weights
+        half = BlockMatrix((V, V), dir=dir)
+        pieces = tempfile.TemporaryDirectory(prefix="wordvec-pieces-", dir=dir)
+        out = BlockMatrix((V, V), dir=dir)
+        try:
+            folder = Path(pieces.name)
+            bounds = list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+            for i, (lo, hi) in enumerate(bounds):
+                block: sp.csr_matrix | None = None
+                for r in runs:
+                    a, b = int(r["indptr"][lo]), int(r["indptr"][hi])
+                    part = sp.csr_matrix((r["data"][a:b], r["indices"][a:b],
+                                          r["indptr"][lo:hi + 1] - a), shape=(hi - lo, V))
+                    block = part if block is None else _sum_csr(block, part)
+                if rest is not None:
+                    part = rest[lo:hi]
+                    block = part if block is None else _sum_csr(block, part)
+                if block is None:
+                    block = sp.csr_matrix((hi - lo, V), dtype=np.float64)
+                h = sp.csr_matrix(((block.data / self._scale).astype(np.float32),
+                                   block.indices, block.indptr), shape=block.shape)
+                del block
+                half.append(h)
+                ht = h.T.tocsr()  # (V, hi - lo): rows are destination rows of C.T
+                del h
+                for j, (lo2, hi2) in enumerate(bounds):
+                    piece = ht[lo2:hi2]
+                    if piece.nnz:
+                        np.savez(folder / f"{j}_{i}.npz", data=piece.data,
+                                 indices=piece.indices.astype(np.int32) + np.int32(lo),
+                                 indptr=piece.indptr)
+                del ht
+            rest = None
+            runs = []
+            for j, (lo, hi, h) in enumerate(half.blocks()):
+                sym = h
+                for i in range(len(bounds)):
+                    path = folder / f"{j}_{i}.npz"
+                    if path.exists():
+                        with np.load(path) as f:
+                            piece = sp.csr_matrix((f["data"], f["indices"], f["indptr"]),
+                                                  shape=(hi - lo, V))
+                        sym = (sym + piece).tocsr()
+                        path.unlink()
+                sym.sum_duplicates()
+                out.append(sym.astype(np.float32, copy=False))
+        except BaseException:
+            out.close()
+            raise
+        finally:
+            half.close()
+            pieces.cleanup()
+        return out
 
     def merge(self, other: CooccurrenceCounter) -> None:
         """Add another counter's counts (same vocabulary and window) to this one."""

@@ -32,13 +32,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
+from .blocks import BlockMatrix
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
 from .corpus import Corpus, ReadStats, iter_file, plain_pieces
 from .counts import Cooccurrences
 from .errors import CorpusError
-from .reduce import SVD_ALGORITHMS, embed, truncated_svd
+from .reduce import _TILE_WIDTH, SVD_ALGORITHMS, embed, truncated_svd
 from .tokenize import Tokenizer
 from .vectors import WordVectors
 from .vocab import Vocabulary, keep_probabilities
@@ -372,6 +374,20 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     distances with ``"clean"``.  ``n_jobs``, ``max_memory`` and ``tmp_dir`` change
     speed and memory, never the result.
     """
+    return Cooccurrences(*_count(
+        corpus, tokenizer=tokenizer, window=window, window_weighting=window_weighting,
+        min_count=min_count, max_vocab=max_vocab, subsample=subsample,
+        subsample_mode=subsample_mode, seed=seed, glob=glob, progress=progress, n_jobs=n_jobs,
+        max_memory=max_memory, tmp_dir=tmp_dir, on_disk=False))
+
+
+def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window: int,
+           window_weighting: str, min_count: int, max_vocab: int | None, subsample: float,
+           subsample_mode: str, seed: int, glob: str, progress: bool, n_jobs: int | None,
+           max_memory: int | None, tmp_dir: str | os.PathLike[str] | None, on_disk: bool
+           ) -> tuple[Vocabulary, sp.csr_matrix | BlockMatrix, dict[str, Any], dict[str, Any]]:
+    """:func:`count`'s work; with ``on_disk``, counts that spilled past ``max_memory``
+    come back as a :class:`~wordvec.blocks.BlockMatrix` on disk instead of in memory."""
     _validate({"window": window, "window_weighting": window_weighting, "min_count": min_count,
                "max_vocab": max_vocab, "subsample": subsample,
                "subsample_mode": subsample_mode, "seed": seed})
@@ -439,7 +455,10 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
                     counter.update(ids)
                     bar.update()
             stream.close()
-            matrix = counter.result()
+            if on_disk and counter.spills and half is not None:
+                matrix = counter.result_blocks(block_nnz=_block_nnz(half), dir=tmp_dir)
+            else:
+                matrix = counter.result()
         finally:
             counter.close()
     finally:
@@ -450,12 +469,24 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         "types": int(counts.size), "vocab_size": len(vocab),
         "tokens_in_vocab": vocab.total, "tokens_after_subsampling": kept,
         "pairs": int(counter.pairs) * 2, "cooccurrence_nnz": int(matrix.nnz),
-        "count_spills": int(counter.spills), "timings": timings,
+        "count_spills": int(counter.spills), "on_disk": isinstance(matrix, BlockMatrix),
+        "timings": timings,
     }
     params = {"window": window, "window_weighting": window_weighting, "min_count": min_count,
               "max_vocab": max_vocab, "subsample": subsample, "subsample_mode": subsample_mode,
               "seed": seed, "tokenizer": _tokenizer_params(tokenizer)}
-    return Cooccurrences(vocab, matrix, params, stats)
+    return vocab, matrix, params, stats
+
+
+def _block_nnz(budget: int) -> int:
+    """Row-weight target of a block of counts merged on disk, for a budget in bytes.
+
+    A heuristic, checked by ``benchmarks/bench_scale.py``: a block is merged from the
+    runs' slices (float64 + int32, 12 bytes a non-zero, a pair counted once per run
+    that holds it) into a float32 half, its transpose and the transposed pieces, a few
+    copies at once; 1/48 of the budget keeps the merge well under it (128 MiB: 2.8M).
+    """
+    return max(1 << 12, budget // 48)
 
 
 def _tokenizer_params(tokenizer: Any) -> Any:
@@ -485,7 +516,11 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         and threads that count and multiply; default: all cores, at most 8.
     max_memory : int or None, default=2**30
         Bytes for the token-id stream and the partial counts; past it they spill to
-        temporary files (None: never).  Does not change the result.
+        temporary files (None: never).  When the counts spilled, the count matrix,
+        its PPMI and the SVD's products also stay on disk, block by block
+        (:class:`~wordvec.blocks.BlockMatrix`; randomized SVD only), so memory no
+        longer grows with the corpus.  Counts and PPMI are the same either way; the
+        SVD's sums differ only in float32 rounding order.
     tmp_dir : str or os.PathLike, optional
         Folder of the spilled files (default: the system's temporary folder).
     preset : {"analogy"}, optional
@@ -537,10 +572,23 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         params = {**PRESETS[preset], **params}
     p = _validate(params)
     t_start = time.perf_counter()
-    counted = count(corpus, tokenizer=tokenizer, glob=glob, progress=progress, n_jobs=n_jobs,
-                    max_memory=max_memory, tmp_dir=tmp_dir, **{k: p[k] for k in COUNT_KEYS})
-    wv = _weight_and_reduce(counted, {k: p[k] for k in REDUCE_KEYS}, progress=progress,
-                            n_jobs=n_jobs, release=True)
+    max_memory = check_int("max_memory", max_memory, low=1 << 10, allow_none=True)
+    vocab, matrix, count_params, count_stats = _count(
+        corpus, tokenizer=tokenizer, glob=glob, progress=progress, n_jobs=n_jobs,
+        max_memory=max_memory, tmp_dir=tmp_dir,
+        on_disk=p["svd_algorithm"] == "randomized",  # ARPACK needs the matrix in memory
+        **{k: p[k] for k in COUNT_KEYS})
+    box = [matrix]  # _weight_and_reduce takes it out, to free it before the SVD
+    del matrix
+    try:
+        wv = _weight_and_reduce(vocab, box, count_params, count_stats,
+                                {k: p[k] for k in REDUCE_KEYS}, progress=progress,
+                                n_jobs=n_jobs,
+                                block_nnz=None if max_memory is None else max_memory // 32)
+    finally:
+        for m in box:
+            if isinstance(m, BlockMatrix):
+                m.close()
     wv.stats["timings"]["total"] = time.perf_counter() - t_start
     wv.params["preset"] = preset
     return wv
@@ -560,37 +608,53 @@ def build_from_counts(counts: Cooccurrences, *, progress: bool = True,
     if bad:
         raise TypeError(f"build_from_counts got counting parameter(s) {', '.join(sorted(bad))}"
                         f"; allowed: {', '.join(REDUCE_KEYS)}")
-    return _weight_and_reduce(counts, _validate(params), progress=progress)
+    return _weight_and_reduce(counts.vocab, [counts.matrix], counts.params, counts.stats,
+                              _validate(params), progress=progress)
 
 
-def _weight_and_reduce(counts: Cooccurrences, p: dict[str, Any], *, progress: bool,
-                       n_jobs: int | None = None, release: bool = False) -> WordVectors:
-    """PPMI and SVD; ``release`` drops ``counts.matrix`` once weighted (saves memory)."""
-    stats = _copy_stats(counts.stats)
+def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix],
+                       count_params: dict[str, Any], count_stats: dict[str, Any],
+                       p: dict[str, Any], *, progress: bool,
+                       n_jobs: int | None = None, block_nnz: int | None = None) -> WordVectors:
+    """PPMI and SVD of the counts in ``box`` (in memory, or a BlockMatrix on disk).
+
+    The counts are taken out of the one-element list ``box`` once weighted, so that
+    a caller that handed over its last reference frees them before the SVD; a
+    BlockMatrix of counts is closed (its files deleted) at that point; its PPMI is
+    kept in blocks of at least ``block_nnz`` non-zeros.
+    """
+    stats = _copy_stats(count_stats)
     timings = stats.setdefault("timings", {})
-    vocab = counts.vocab
     if p["dim"] >= len(vocab):
         raise ValueError(f"dim={p['dim']} must be smaller than the vocabulary size "
                          f"{len(vocab)}; lower dim, or lower min_count to keep more words")
     t0 = time.perf_counter()
-    weighted = ppmi(counts.matrix, context_smoothing=p["context_smoothing"], shift=p["shift"])
-    if release:
-        counts.matrix = None  # type: ignore[assignment]  # our own object, no longer needed
+    counts = box[0]
+    weighted = ppmi(counts, context_smoothing=p["context_smoothing"], shift=p["shift"],
+                    tile_width=_TILE_WIDTH, block_nnz=block_nnz)
+    box.clear()
+    if isinstance(counts, BlockMatrix):
+        counts.close()
+    del counts
     timings["weight"] = time.perf_counter() - t0
     stats["ppmi_nnz"] = int(weighted.nnz)
     if weighted.nnz == 0:
+        if isinstance(weighted, BlockMatrix):
+            weighted.close()
         raise CorpusError("no positive PMI left: the corpus is too small (or shift too "
                           "large) to build vectors; use more text or lower shift")
     t0 = time.perf_counter()
     u, s, vt = truncated_svd(weighted, p["dim"], algorithm=p["svd_algorithm"],
                              n_iter=p["n_iter"], seed=p["seed"], n_threads=n_jobs,
                              progress=progress)
+    if isinstance(weighted, BlockMatrix):
+        weighted.close()
     del weighted
     vectors = embed(u, s, vt, eig=p["eig"], add_contexts=p["add_contexts"],
                     context_weight=p["context_weight"], normalize_parts=p["normalize_parts"])
     timings["svd"] = time.perf_counter() - t0
     stats["singular_values"] = [float(x) for x in s[:10]]
-    params_out = {**counts.params, **{k: p[k] for k in REDUCE_KEYS}}
+    params_out = {**count_params, **{k: p[k] for k in REDUCE_KEYS}}
     return WordVectors(vectors, vocab.words, vocab.counts, params=params_out, stats=stats)
 
 

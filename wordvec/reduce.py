@@ -24,6 +24,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg
 
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
+from .blocks import BlockMatrix
 
 __all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS"]
 
@@ -102,6 +103,70 @@ class _TiledOperator:
             self._pool.shutdown()
 
 
+class _BlockOperator:
+    """``A @ X`` and ``A.T @ X`` for a :class:`~wordvec.blocks.BlockMatrix` on disk.
+
+    Each product reads the blocks one at a time (from the file cache after the first
+    pass) and runs :class:`_TiledOperator`'s kernels on each block's column tiles, so
+    memory holds one block besides ``X`` and the result.  ``X`` is cut once into
+    contiguous column blocks and each thread accumulates its own contiguous column
+    block of the result across the row blocks.  ``A @ X`` is the same row by row as
+    the in-memory product; ``A.T @ X`` adds the row blocks' contributions one after
+    the other, so it equals it up to float32 rounding order.
+    """
+
+    def __init__(self, matrix: BlockMatrix, n_threads: int,
+                 block: int = _BLOCK_COLUMNS) -> None:
+        self.matrix = matrix
+        self.shape = matrix.shape
+        self.dtype = matrix.dtype
+        self.block = block
+        self._pool = ThreadPoolExecutor(n_threads) if n_threads > 1 else None
+
+    def _map(self, run: Callable[[int], object], n: int) -> list[object]:
+        if self._pool is None:
+            return [run(i) for i in range(n)]
+        return list(self._pool.map(run, range(n)))
+
+    def _column_blocks(self, x: np.ndarray) -> list[np.ndarray]:
+        def cut(i: int) -> np.ndarray:
+            return np.ascontiguousarray(x[:, i * self.block:(i + 1) * self.block])
+        return self._map(cut, -(-x.shape[1] // self.block))  # type: ignore[return-value]
+
+    def matmat(self, x: np.ndarray) -> np.ndarray:
+        dtype = np.result_type(x.dtype, self.dtype)
+        xbs = self._column_blocks(x)
+        outs = [np.empty((self.shape[0], xb.shape[1]), dtype=dtype) for xb in xbs]
+        for lo, hi, tiles in self.matrix.tiled_blocks():
+            def run(i: int, lo: int = lo, hi: int = hi,
+                    tiles: list[tuple[int, int, sp.csr_matrix]] = tiles) -> None:
+                acc = np.zeros((hi - lo, xbs[i].shape[1]), dtype=dtype)
+                for a, b, tile in tiles:
+                    if tile.nnz:
+                        acc += tile @ xbs[i][a:b]
+                outs[i][lo:hi] = acc
+            self._map(run, len(xbs))
+        return np.hstack(outs)
+
+    def rmatmat(self, y: np.ndarray) -> np.ndarray:
+        dtype = np.result_type(y.dtype, self.dtype)
+        widths = [min(self.block, y.shape[1] - j) for j in range(0, y.shape[1], self.block)]
+        outs = [np.zeros((self.shape[1], w), dtype=dtype) for w in widths]
+        for lo, hi, tiles in self.matrix.tiled_blocks():
+            def run(i: int, lo: int = lo, hi: int = hi,
+                    tiles: list[tuple[int, int, sp.csr_matrix]] = tiles) -> None:
+                yb = np.ascontiguousarray(y[lo:hi, i * self.block:(i + 1) * self.block])
+                for a, b, tile in tiles:
+                    if tile.nnz:
+                        outs[i][a:b] += tile.T @ yb
+            self._map(run, len(outs))
+        return np.hstack(outs)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
 def _orthonormal(x: np.ndarray, *, passes: int = 2) -> np.ndarray:
     """A basis of the columns of ``x`` (m x k, m >> k), same dtype.
 
@@ -134,15 +199,17 @@ def _orthonormal(x: np.ndarray, *, passes: int = 2) -> np.ndarray:
     return q
 
 
-def truncated_svd(matrix: sp.spmatrix | np.ndarray, dim: int, *, algorithm: str = "randomized",
-                  n_iter: int = 3, n_oversamples: int = 20, seed: int = 0,
-                  n_threads: int | None = None,
+def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix, dim: int, *,
+                  algorithm: str = "randomized", n_iter: int = 3, n_oversamples: int = 20,
+                  seed: int = 0, n_threads: int | None = None,
                   progress: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Top ``dim`` singular triplets of ``matrix``, largest first.
 
     Parameters
     ----------
-    matrix : sparse matrix or ndarray of shape (m, n)
+    matrix : sparse matrix, ndarray or BlockMatrix of shape (m, n)
+        A :class:`~wordvec.blocks.BlockMatrix` stays on disk (randomized solver
+        only): each product reads it block by block.
     dim : int
         Number of components, ``1 <= dim < min(m, n)``.
     algorithm : {"randomized", "arpack"}, default="randomized"
@@ -169,6 +236,14 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray, dim: int, *, algorithm: str 
     n_iter = check_int("n_iter", n_iter, low=0)  # type: ignore[assignment]
     n_oversamples = check_int("n_oversamples", n_oversamples, low=0)  # type: ignore[assignment]
     seed = check_int("seed", seed)  # type: ignore[assignment]
+    if isinstance(matrix, BlockMatrix):
+        if algorithm != "randomized":
+            raise ValueError(f"svd_algorithm={algorithm!r} needs the matrix in memory; a "
+                             "matrix on disk (a build past max_memory) takes 'randomized'")
+        u, s, vt = _randomized_svd(matrix, dim, n_iter, n_oversamples, seed,
+                                   n_threads or default_n_jobs(), progress)
+        u, vt = _flip_signs(u, vt)
+        return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
     a = sp.csr_matrix(matrix, dtype=np.float32)
     if algorithm == "arpack":
         rng = np.random.default_rng(seed)
@@ -205,12 +280,15 @@ def _project_svd(q: np.ndarray, bt: np.ndarray, dim: int
     return u, s, v.T
 
 
-def _randomized_svd(a: sp.csr_matrix, dim: int, n_iter: int, n_oversamples: int, seed: int,
-                    n_threads: int, progress: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _randomized_svd(a: sp.csr_matrix | BlockMatrix, dim: int, n_iter: int, n_oversamples: int,
+                    seed: int, n_threads: int, progress: bool
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m, n = a.shape
     k = min(dim + n_oversamples, min(m, n))
     rng = np.random.default_rng(seed)
-    op = _TiledOperator(a, n_threads)
+    op: _TiledOperator | _BlockOperator
+    op = _BlockOperator(a, n_threads) if isinstance(a, BlockMatrix) else \
+        _TiledOperator(a, n_threads)
     bar = None
     if progress:
         from tqdm.auto import tqdm

@@ -13,30 +13,41 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validation import check_float
+from .blocks import BlockMatrix, row_sums64
 
 __all__ = ["ppmi"]
 
 _BLOCK_NNZ = 1 << 23
 
 
-def ppmi(counts: sp.spmatrix, context_smoothing: float = 0.75,
-         shift: float = 1.0) -> sp.csr_matrix:
+def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
+         shift: float = 1.0, *, tile_width: int | None = None,
+         block_nnz: int | None = None) -> sp.csr_matrix | BlockMatrix:
     """Shifted positive PMI of a word x context count matrix.
 
     Parameters
     ----------
-    counts : sparse matrix of shape (n_words, n_contexts)
-        Non-negative (weighted) co-occurrence counts.
+    counts : sparse matrix or BlockMatrix of shape (n_words, n_contexts)
+        Non-negative (weighted) co-occurrence counts.  A
+        :class:`~wordvec.blocks.BlockMatrix` (on disk) gives a BlockMatrix, computed
+        one block at a time, with the same values.
     context_smoothing : float, default=0.75
         Exponent ``a`` in (0, 1] applied to context counts; 1 disables smoothing.
     shift : float, default=1.0
         ``k >= 1``; ``log k`` is subtracted before clipping at zero (SGNS's negative
         sample count).
+    tile_width : int, optional
+        Columns per tile of the blocks of a BlockMatrix result (for the SVD's
+        products); ignored for in-memory counts.
+    block_nnz : int, optional
+        Consecutive blocks of a BlockMatrix result are joined until they hold at
+        least this many non-zeros (default: one block per block of counts).
 
     Returns
     -------
-    scipy.sparse.csr_matrix of float32
-        Only the strictly positive values are stored.
+    scipy.sparse.csr_matrix of float32 (or BlockMatrix)
+        Only the strictly positive values are stored.  Marginals are summed in
+        float64.
 
     Examples
     --------
@@ -46,17 +57,58 @@ def ppmi(counts: sp.spmatrix, context_smoothing: float = 0.75,
     """
     a = check_float("context_smoothing", context_smoothing, low=0.0, high=1.0, low_open=True)
     k = check_float("shift", shift, low=1.0)
+    if isinstance(counts, BlockMatrix):
+        return _ppmi_blocks(counts, a, k, tile_width=tile_width,
+                            block_nnz=1 if block_nnz is None else block_nnz)
     m = sp.csr_matrix(counts, dtype=np.float32, copy=True)
     m.sum_duplicates()
+    _check_non_negative(m)
+    row_sums = row_sums64(m)
+    col_sums = np.bincount(m.indices, weights=m.data, minlength=m.shape[1])
+    inv_rows, inv_ctx = _inverse_marginals(row_sums, col_sums, a)
+    return _shifted_pmi(m, inv_rows, inv_ctx, np.float32(np.log(k)))
+
+
+def _check_non_negative(m: sp.csr_matrix) -> None:
     if m.data.size and m.data.min() < 0:
         raise ValueError("counts must be non-negative")
-    row_sums = np.asarray(m.sum(axis=1), dtype=np.float64).ravel()
-    ctx = np.asarray(m.sum(axis=0), dtype=np.float64).ravel() ** a  # type: ignore[operator]
+
+
+def _inverse_marginals(row_sums: np.ndarray, col_sums: np.ndarray, a: float
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """``1 / #(w)`` and ``sum_c' #(c')^a / #(c)^a`` from float64 marginals (0 where empty)."""
+    ctx = col_sums ** a
     ctx_total = ctx.sum()
     with np.errstate(divide="ignore"):
         inv_rows = np.where(row_sums > 0, 1.0 / row_sums, 0.0)
         inv_ctx = np.where(ctx > 0, ctx_total / ctx, 0.0)
-    log_k = np.float32(np.log(k))
+    return inv_rows, inv_ctx
+
+
+def _ppmi_blocks(counts: BlockMatrix, a: float, k: float, tile_width: int | None,
+                 block_nnz: int) -> BlockMatrix:
+    """:func:`ppmi` of a matrix on disk, block by block: the same values, one block in memory."""
+    row_sums, col_sums = counts.sums()
+    inv_rows, inv_ctx = _inverse_marginals(row_sums, col_sums, a)
+    out = BlockMatrix(counts.shape, tile_width=tile_width, dir=counts.dir)
+    pending: list[sp.csr_matrix] = []
+    try:
+        for lo, hi, block in counts.blocks():
+            _check_non_negative(block)
+            pending.append(_shifted_pmi(block, inv_rows[lo:hi], inv_ctx,
+                                        np.float32(np.log(k))))
+            if sum(b.nnz for b in pending) >= block_nnz or hi == counts.shape[0]:
+                out.append(sp.vstack(pending, format="csr") if len(pending) > 1 else pending[0])
+                pending = []
+    except BaseException:
+        out.close()
+        raise
+    return out
+
+
+def _shifted_pmi(m: sp.csr_matrix, inv_rows: np.ndarray, inv_ctx: np.ndarray,
+                 log_k: np.float32) -> sp.csr_matrix:
+    """``max(PMI - log k, 0)`` of the counts ``m`` (overwritten), positives only."""
     indptr, indices, data = m.indptr, m.indices, m.data
     keep = np.empty(data.size, dtype=bool)
     n_rows = m.shape[0]
@@ -75,8 +127,7 @@ def ppmi(counts: sp.spmatrix, context_smoothing: float = 0.75,
         keep[lo:hi] = block > 0
         kept_per_row += np.bincount(rows[keep[lo:hi]], minlength=n_rows)
         row = end
-    out = _select(m, keep, kept_per_row)
-    return out
+    return _select(m, keep, kept_per_row)
 
 
 def _select(m: sp.csr_matrix, keep: np.ndarray, kept_per_row: np.ndarray) -> sp.csr_matrix:

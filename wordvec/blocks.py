@@ -1,0 +1,179 @@
+"""A sparse matrix kept on disk as blocks of rows, for builds larger than memory.
+
+When the co-occurrence counts do not fit in ``max_memory``, :func:`wordvec.build`
+keeps the count matrix, its PPMI and the SVD's operator on disk as a
+:class:`BlockMatrix`: CSR blocks of consecutive rows, each split into column tiles
+(the tiles of :class:`wordvec.reduce._TiledOperator`).  Every stage then holds one
+block at a time, so the peak memory depends on the vocabulary and the block size,
+not on the number of tokens.  Blocks are read with :func:`numpy.load` (copies, not
+memory maps), so the operating system's file cache, not the process, holds the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["BlockMatrix", "row_cuts"]
+
+_PARTS = ("data", "indices", "indptr")
+
+
+def row_cuts(row_weights: np.ndarray, target: int) -> np.ndarray:
+    """Row boundaries ``[0, ..., n]`` so that each block's weight is about ``target``.
+
+    ``row_weights`` are the (estimated) non-zeros of each row; a block holds at least
+    one row, so a single row heavier than ``target`` is a block of its own.
+
+    >>> row_cuts(np.array([3, 3, 3, 3, 1]), 6).tolist()
+    [0, 2, 4, 5]
+    """
+    n = len(row_weights)
+    cum = np.cumsum(row_weights, dtype=np.int64)
+    total = int(cum[-1]) if n else 0
+    if n == 0 or total <= target:
+        return np.array([0, n], dtype=np.int64)
+    marks = np.arange(target, total, target, dtype=np.int64)
+    inner = np.searchsorted(cum, marks, side="right")
+    cuts = np.unique(np.concatenate(([0], inner, [n])))
+    return cuts.astype(np.int64)
+
+
+class BlockMatrix:
+    """A CSR matrix stored as row blocks (each cut into column tiles) in a temporary folder.
+
+    Parameters
+    ----------
+    shape : (int, int)
+    tile_width : int or None, default=None
+        Columns per tile of every block (None: one tile, the whole width).
+    dir : str or os.PathLike, optional
+        Where the temporary folder is made (default: the system's temporary folder).
+
+    Blocks are added in row order with :meth:`append` and read back with
+    :meth:`blocks` (whole blocks) or :meth:`tiled_blocks`; :meth:`close` deletes the
+    files (also done when the object is garbage collected).
+    """
+
+    def __init__(self, shape: tuple[int, int], *, tile_width: int | None = None,
+                 dir: str | os.PathLike[str] | None = None) -> None:
+        self.shape = (int(shape[0]), int(shape[1]))
+        n = self.shape[1]
+        n_tiles = 1 if tile_width is None else max(1, -(-n // int(tile_width)))
+        self.tile_cuts = np.linspace(0, n, n_tiles + 1).astype(np.int64)
+        self.dtype = np.dtype(np.float32)
+        self.nnz = 0
+        self.dir = dir
+        self._tmp: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
+            prefix="wordvec-blocks-", dir=dir)
+        self._blocks: list[tuple[int, int, Path]] = []
+
+    def __repr__(self) -> str:
+        return (f"BlockMatrix(shape={self.shape}, nnz={self.nnz}, blocks={len(self._blocks)}, "
+                f"tiles={len(self.tile_cuts) - 1})")
+
+    @property
+    def n_blocks(self) -> int:
+        return len(self._blocks)
+
+    @property
+    def rows_written(self) -> int:
+        return self._blocks[-1][1] if self._blocks else 0
+
+    def _folder(self) -> Path:
+        if self._tmp is None:
+            raise ValueError("this BlockMatrix is closed")
+        return Path(self._tmp.name)
+
+    def append(self, block: sp.spmatrix) -> None:
+        """Add the next rows (a sparse matrix with this matrix's number of columns)."""
+        block = sp.csr_matrix(block, dtype=np.float32)
+        if block.shape[1] != self.shape[1]:
+            raise ValueError(f"block has {block.shape[1]} columns, expected {self.shape[1]}")
+        lo = self.rows_written
+        hi = lo + block.shape[0]
+        if hi > self.shape[0]:
+            raise ValueError(f"blocks hold more than the {self.shape[0]} rows of the matrix")
+        path = self._folder() / f"block{len(self._blocks):05d}"
+        path.mkdir()
+        block.sum_duplicates()
+        for t, (a, b) in enumerate(zip(self.tile_cuts[:-1], self.tile_cuts[1:])):
+            tile = block if len(self.tile_cuts) == 2 else block[:, int(a):int(b)].tocsr()
+            tile.sort_indices()
+            for name in _PARTS:
+                np.save(path / f"{name}{t}.npy", getattr(tile, name))
+        self._blocks.append((lo, hi, path))
+        self.nnz += int(block.nnz)
+
+    def _load_tiles(self, lo: int, hi: int, path: Path) -> list[tuple[int, int, sp.csr_matrix]]:
+        tiles = []
+        for t, (a, b) in enumerate(zip(self.tile_cuts[:-1], self.tile_cuts[1:])):
+            parts = [np.load(path / f"{name}{t}.npy") for name in _PARTS]
+            tile = sp.csr_matrix(tuple(parts), shape=(hi - lo, int(b - a)))
+            tile.has_canonical_format = True
+            tiles.append((int(a), int(b), tile))
+        return tiles
+
+    def tiled_blocks(self) -> Iterator[tuple[int, int, list[tuple[int, int, sp.csr_matrix]]]]:
+        """``(row_lo, row_hi, [(col_lo, col_hi, tile), ...])`` for every block, in order."""
+        self._check_complete()
+        for lo, hi, path in self._blocks:
+            yield lo, hi, self._load_tiles(lo, hi, path)
+
+    def blocks(self) -> Iterator[tuple[int, int, sp.csr_matrix]]:
+        """``(row_lo, row_hi, block)`` for every block, in row order (CSR, float32)."""
+        for lo, hi, tiles in self.tiled_blocks():
+            if len(tiles) == 1:
+                block = tiles[0][2]
+            else:
+                block = sp.hstack([t for _, _, t in tiles], format="csr")
+                block.sum_duplicates()
+            yield lo, hi, block
+
+    def _check_complete(self) -> None:
+        if self.rows_written != self.shape[0]:
+            raise ValueError(f"BlockMatrix holds {self.rows_written} of its {self.shape[0]} rows")
+
+    def tocsr(self) -> sp.csr_matrix:
+        """The whole matrix in memory (for tests and small matrices)."""
+        parts = [b for _, _, b in self.blocks()]
+        if not parts:
+            return sp.csr_matrix(self.shape, dtype=np.float32)
+        m = sp.vstack(parts, format="csr")
+        m.sum_duplicates()
+        return m
+
+    def sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column sums, accumulated in float64."""
+        rows = np.zeros(self.shape[0], dtype=np.float64)
+        cols = np.zeros(self.shape[1], dtype=np.float64)
+        for lo, hi, tiles in self.tiled_blocks():
+            for a, _, tile in tiles:
+                rows[lo:hi] += row_sums64(tile)
+                cols[a:a + tile.shape[1]] += np.bincount(tile.indices, weights=tile.data,
+                                                         minlength=tile.shape[1])
+        return rows, cols
+
+    def close(self) -> None:
+        """Delete the files."""
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+        self._blocks = []
+
+    def __enter__(self) -> BlockMatrix:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def row_sums64(m: sp.csr_matrix) -> np.ndarray:
+    """Row sums of a CSR matrix accumulated in float64 (SciPy sums float32 in float32)."""
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    return np.bincount(rows, weights=m.data, minlength=m.shape[0])
