@@ -114,3 +114,15 @@ def test_bad_input() -> None:
     c = CooccurrenceCounter(5)
     with pytest.raises(ValueError, match="word id 9 out of range for vocab_size=5"):
         c.update(np.array([1, 9], dtype=np.int32))
+
+
+@pytest.mark.parametrize("chunks", [1, 3, 8])
+def test_result_can_be_called_twice(chunks: int) -> None:
+    """result() divides a sum it made in place; its own partials must stay untouched."""
+    c = CooccurrenceCounter(5, window=3)  # dynamic weights: integer scale 3
+    for k in range(chunks):
+        c.update(np.array([0, 1, 2, 3, 4, k % 5, 1], dtype=np.int32))
+    first = c.result().toarray()
+    np.testing.assert_array_equal(c.result().toarray(), first)
+    c.update(np.array([2, 3], dtype=np.int32))
+    assert c.result().sum() > first.sum()

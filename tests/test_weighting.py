@@ -61,6 +61,17 @@ def test_input_not_modified_and_empty_rows() -> None:
     assert out[0].nnz == 0
 
 
+def test_in_place_gives_the_same_values() -> None:
+    rng = np.random.default_rng(0)
+    counts = sp.random(30, 30, density=0.3, format="csr", dtype=np.float32, random_state=rng)
+    counts.data = np.ceil(counts.data * 5)
+    want = ppmi(counts, shift=1.5)
+    got = ppmi(counts.copy(), shift=1.5, copy=False)
+    np.testing.assert_array_equal(got.indptr, want.indptr)
+    np.testing.assert_array_equal(got.indices, want.indices)
+    np.testing.assert_array_equal(got.data, want.data)
+
+
 @pytest.mark.parametrize("kwargs, match", [
     ({"context_smoothing": 0}, r"context_smoothing must be a number > 0.0 and <= 1.0; got 0"),
     ({"context_smoothing": 1.5}, r"context_smoothing must be .*got 1.5"),

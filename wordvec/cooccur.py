@@ -352,8 +352,14 @@ class CooccurrenceCounter:
             total = self._merge_runs(total)
         if total is None:
             total = sp.csr_matrix((V, V), dtype=np.float64)
-        half = sp.csr_matrix(((total.data / self._scale).astype(np.float32), total.indices,
-                              total.indptr), shape=(V, V))
+        if any(total is m for m in self._partials):  # still ours: result() may be called again
+            data = total.data / self._scale
+        else:  # a sum made here: divide in place, no float64 temporary of the whole matrix
+            data = total.data
+            data /= self._scale
+        half = sp.csr_matrix((data.astype(np.float32), total.indices, total.indptr),
+                             shape=(V, V))
+        del data
         del total
         sym = (half + half.T.tocsr()).tocsr()
         sym.sum_duplicates()

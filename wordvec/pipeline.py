@@ -40,7 +40,7 @@ from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
 from .corpus import Corpus, ReadStats, iter_file, plain_pieces
 from .counts import Cooccurrences
 from .errors import CorpusError
-from .reduce import _TILE_WIDTH, SVD_ALGORITHMS, embed, truncated_svd
+from .reduce import _TILE_WIDTH, SVD_ALGORITHMS, TiledMatrix, embed, truncated_svd
 from .tokenize import Tokenizer
 from .vectors import WordVectors
 from .vocab import Vocabulary, keep_probabilities
@@ -584,7 +584,8 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         wv = _weight_and_reduce(vocab, box, count_params, count_stats,
                                 {k: p[k] for k in REDUCE_KEYS}, progress=progress,
                                 n_jobs=n_jobs,
-                                block_nnz=None if max_memory is None else max_memory // 32)
+                                block_nnz=None if max_memory is None else max_memory // 32,
+                                owned=True)
     finally:
         for m in box:
             if isinstance(m, BlockMatrix):
@@ -615,13 +616,15 @@ def build_from_counts(counts: Cooccurrences, *, progress: bool = True,
 def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix],
                        count_params: dict[str, Any], count_stats: dict[str, Any],
                        p: dict[str, Any], *, progress: bool,
-                       n_jobs: int | None = None, block_nnz: int | None = None) -> WordVectors:
+                       n_jobs: int | None = None, block_nnz: int | None = None,
+                       owned: bool = False) -> WordVectors:
     """PPMI and SVD of the counts in ``box`` (in memory, or a BlockMatrix on disk).
 
     The counts are taken out of the one-element list ``box`` once weighted, so that
     a caller that handed over its last reference frees them before the SVD; a
     BlockMatrix of counts is closed (its files deleted) at that point; its PPMI is
-    kept in blocks of at least ``block_nnz`` non-zeros.
+    kept in blocks of at least ``block_nnz`` non-zeros.  ``owned`` counts (made by
+    :func:`build` itself) are weighted in place instead of copied.
     """
     stats = _copy_stats(count_stats)
     timings = stats.setdefault("timings", {})
@@ -631,11 +634,13 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     t0 = time.perf_counter()
     counts = box[0]
     weighted = ppmi(counts, context_smoothing=p["context_smoothing"], shift=p["shift"],
-                    tile_width=_TILE_WIDTH, block_nnz=block_nnz)
+                    tile_width=_TILE_WIDTH, block_nnz=block_nnz, copy=not owned)
     box.clear()
     if isinstance(counts, BlockMatrix):
         counts.close()
     del counts
+    if isinstance(weighted, sp.csr_matrix) and p["svd_algorithm"] == "randomized":
+        weighted = TiledMatrix(weighted)  # cut for the products; the CSR copy is freed
     timings["weight"] = time.perf_counter() - t0
     stats["ppmi_nnz"] = int(weighted.nnz)
     if weighted.nnz == 0:

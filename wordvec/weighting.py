@@ -22,7 +22,7 @@ _BLOCK_NNZ = 1 << 23
 
 def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
          shift: float = 1.0, *, tile_width: int | None = None,
-         block_nnz: int | None = None) -> sp.csr_matrix | BlockMatrix:
+         block_nnz: int | None = None, copy: bool = True) -> sp.csr_matrix | BlockMatrix:
     """Shifted positive PMI of a word x context count matrix.
 
     Parameters
@@ -42,6 +42,9 @@ def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
     block_nnz : int, optional
         Consecutive blocks of a BlockMatrix result are joined until they hold at
         least this many non-zeros (default: one block per block of counts).
+    copy : bool, default=True
+        False lets a canonical float32 CSR ``counts`` be overwritten (its values
+        become PMI), which saves a copy of the matrix; the caller must not use it again.
 
     Returns
     -------
@@ -60,7 +63,7 @@ def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
     if isinstance(counts, BlockMatrix):
         return _ppmi_blocks(counts, a, k, tile_width=tile_width,
                             block_nnz=1 if block_nnz is None else block_nnz)
-    m = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+    m = sp.csr_matrix(counts, dtype=np.float32, copy=copy)
     m.sum_duplicates()
     _check_non_negative(m)
     row_sums = row_sums64(m)
