@@ -7,6 +7,7 @@ the vectors of one that does not, and leave no file behind.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -182,3 +183,15 @@ def test_failed_build_on_disk_leaves_no_files(tmp_path: Path,
         wordvec.build(docs, min_count=1, dim=4, subsample=0.0, progress=False, n_jobs=1,
                       max_memory=2048, tmp_dir=tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+def test_release_freed_memory_finds_glibc_and_degrades_quietly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import platform
+
+    from wordvec import _memory
+    if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
+        assert _memory._MALLOC_TRIM is not None
+        assert _memory._MALLOC_TRIM(0) in (0, 1)  # malloc_trim's documented results
+    monkeypatch.setattr(_memory, "_MALLOC_TRIM", None)  # other C libraries: a no-op
+    _memory.release_freed_memory()

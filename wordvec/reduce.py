@@ -24,6 +24,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg
 
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
+from ._memory import release_freed_memory
 from .blocks import BlockMatrix
 
 __all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS", "TiledMatrix"]
@@ -164,6 +165,7 @@ class _BlockOperator:
                         acc += tile @ xbs[i][a:b]
                 outs[i][lo:hi] = acc
             self._map(run, len(xbs))
+        release_freed_memory()  # the threads' heaps keep their freed temporaries
         return np.hstack(outs)
 
     def rmatmat(self, y: np.ndarray) -> np.ndarray:
@@ -178,6 +180,7 @@ class _BlockOperator:
                     if tile.nnz:
                         outs[i][a:b] += tile.T @ yb
             self._map(run, len(outs))
+        release_freed_memory()  # the threads' heaps keep their freed temporaries
         return np.hstack(outs)
 
     def close(self) -> None:
