@@ -104,6 +104,17 @@ def test_counts_and_ppmi_on_disk_equal_in_memory(docs: list[list[int]], window: 
             np.testing.assert_array_equal(w.data, want.data)  # bit for bit
 
 
+def test_result_blocks_hands_the_counts_over(tmp_path: Path) -> None:
+    c = CooccurrenceCounter(4, window=1)
+    c.update(np.array([0, 1, 2, 3], dtype=np.int32))
+    with c.result_blocks(dir=tmp_path) as b:
+        assert b.tocsr().toarray()[0, 1] == 1.0
+    for call in (c.result, c.result_blocks, lambda: c.update(np.array([1], dtype=np.int32))):
+        with pytest.raises(ValueError, match="handed over by result_blocks"):
+            call()
+    c.close()
+
+
 def test_ppmi_on_disk_keeps_marginals_of_the_whole_matrix(tmp_path: Path) -> None:
     """Hand-computed PPMI of a 2 x 2 matrix cut into one-row blocks."""
     counts = sp.csr_matrix(np.array([[2.0, 0.0], [1.0, 1.0]], dtype=np.float32))

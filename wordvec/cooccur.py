@@ -187,10 +187,12 @@ class CooccurrenceCounter:
         self._pending: deque[Future[tuple[sp.csr_matrix, int] | None]] = deque()
         self.pairs = 0  # number of (word, context) pairs counted, one direction
         self.spills = 0  # number of runs written to disk
+        self._consumed = False  # set by result_blocks()
 
     # -- counting ---------------------------------------------------------------
     def update(self, ids: np.ndarray) -> None:
         """Count the pairs of the next chunk of the stream."""
+        self._check_not_consumed()
         ids = np.asarray(ids, dtype=np.int32)
         if ids.size == 0:
             return
@@ -343,8 +345,13 @@ class CooccurrenceCounter:
         return m
 
     # -- result ------------------------------------------------------------------
+    def _check_not_consumed(self) -> None:
+        if self._consumed:
+            raise ValueError("this counter's counts were handed over by result_blocks()")
+
     def result(self) -> sp.csr_matrix:
         """The symmetric ``float32`` count matrix ``C + C.T`` (rows words, columns contexts)."""
+        self._check_not_consumed()
         self._drain()
         V = self.vocab_size
         total = self._sum_partials()
@@ -373,9 +380,12 @@ class CooccurrenceCounter:
         spilled runs are merged block by block of about ``block_nnz`` non-zeros into
         the counted half ``C`` (written as blocks), whose transposed pieces are filed
         by destination block; then each block of ``C + C.T`` is its block of ``C`` plus
-        its pieces.  Memory: a few blocks, whatever the number of tokens.
+        its pieces.  Memory: a few blocks, whatever the number of tokens.  It consumes
+        the counts held in memory: call it last (later calls raise).
         """
         block_nnz = check_int("block_nnz", block_nnz, low=1)
+        self._check_not_consumed()
+        self._consumed = True
         self._drain()
         V = self.vocab_size
         rest = self._sum_partials()

@@ -42,7 +42,7 @@ class TiledMatrix:
     """
 
     def __init__(self, matrix: sp.spmatrix, tile_width: int = _TILE_WIDTH) -> None:
-        a = sp.csr_matrix(matrix)
+        a = sp.csr_matrix(matrix, dtype=np.float32)
         self.shape: tuple[int, int] = a.shape
         self.dtype = a.dtype
         self.nnz = int(a.nnz)
