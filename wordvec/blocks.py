@@ -3,7 +3,7 @@
 When the co-occurrence counts do not fit in ``max_memory``, :func:`wordvec.build`
 keeps the count matrix, its PPMI and the SVD's operator on disk as a
 :class:`BlockMatrix`: CSR blocks of consecutive rows, each split into column tiles
-(the tiles of :class:`wordvec.reduce._TiledOperator`).  Every stage then holds one
+(the tiles of :class:`TiledMatrix`).  Every stage then holds one
 block at a time, so the peak memory depends on the vocabulary and the block size,
 not on the number of tokens.  Blocks are read with :func:`numpy.load` (copies, not
 memory maps), so the operating system's file cache, not the process, holds the rest.
@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["BlockMatrix", "row_cuts"]
+__all__ = ["BlockMatrix", "TiledMatrix", "row_cuts"]
 
 _PARTS = ("data", "indices", "indptr")
+_TILE_WIDTH = 5_000  # columns of A per tile: its X rows (5000 x 32 floats, 640 KB) stay in L2
 
 
 def row_cuts(row_weights: np.ndarray, target: int) -> np.ndarray:
@@ -44,6 +45,32 @@ def row_cuts(row_weights: np.ndarray, target: int) -> np.ndarray:
     return cuts.astype(np.int64)
 
 
+class TiledMatrix:
+    """A CSR matrix cut into column tiles, the form the SVD's products use.
+
+    Made once from ``matrix`` (which the caller may then drop, so that the SVD does
+    not hold the matrix twice); :func:`~wordvec.reduce.truncated_svd` takes it like the
+    matrix itself.  :class:`BlockMatrix` stores each of its blocks this way.
+    """
+
+    def __init__(self, matrix: sp.spmatrix, tile_width: int = _TILE_WIDTH) -> None:
+        a = sp.csr_matrix(matrix, dtype=np.float32)
+        self.shape: tuple[int, int] = a.shape
+        self.dtype = a.dtype
+        self.nnz = int(a.nnz)
+        n = a.shape[1]
+        n_tiles = max(1, -(-n // tile_width))
+        cuts = np.linspace(0, n, n_tiles + 1).astype(np.int64)
+        self.tiles: list[tuple[int, int, sp.csr_matrix]] = []
+        for lo, hi in zip(cuts[:-1], cuts[1:]):
+            tile = a[:, int(lo):int(hi)].tocsr()
+            tile.sort_indices()
+            self.tiles.append((int(lo), int(hi), tile))
+
+    def __repr__(self) -> str:
+        return f"TiledMatrix(shape={self.shape}, nnz={self.nnz}, tiles={len(self.tiles)})"
+
+
 class BlockMatrix:
     """A CSR matrix stored as row blocks (each cut into column tiles) in a temporary folder.
 
@@ -64,8 +91,9 @@ class BlockMatrix:
                  dir: str | os.PathLike[str] | None = None) -> None:
         self.shape = (int(shape[0]), int(shape[1]))
         n = self.shape[1]
-        n_tiles = 1 if tile_width is None else max(1, -(-n // int(tile_width)))
-        self.tile_cuts = np.linspace(0, n, n_tiles + 1).astype(np.int64)
+        self.tile_width = max(n, 1) if tile_width is None else int(tile_width)
+        n_tiles = max(1, -(-n // self.tile_width))
+        self.tile_cuts = np.linspace(0, n, n_tiles + 1).astype(np.int64)  # as TiledMatrix
         self.dtype = np.dtype(np.float32)
         self.nnz = 0
         self.dir = dir
@@ -102,9 +130,8 @@ class BlockMatrix:
         path = self._folder() / f"block{len(self._blocks):05d}"
         path.mkdir()
         block.sum_duplicates()
-        for t, (a, b) in enumerate(zip(self.tile_cuts[:-1], self.tile_cuts[1:])):
-            tile = block if len(self.tile_cuts) == 2 else block[:, int(a):int(b)].tocsr()
-            tile.sort_indices()
+        tiles = TiledMatrix(block, self.tile_width).tiles
+        for t, (_, _, tile) in enumerate(tiles):
             for name in _PARTS:
                 np.save(path / f"{name}{t}.npy", getattr(tile, name))
         self._blocks.append((lo, hi, path))

@@ -132,6 +132,21 @@ def _load_run(path: Path) -> dict[str, _RunArray]:
     return {name: _RunArray(path / f"{name}.npy") for name in ("indptr", "indices", "data")}
 
 
+def _merge_rows(runs: list[dict[str, _RunArray]], rest: sp.csr_matrix | None, lo: int,
+                hi: int, n_cols: int) -> sp.csr_matrix:
+    """Rows ``lo:hi`` of the sum of the spilled runs and ``rest`` (float64 CSR)."""
+    block: sp.csr_matrix | None = None
+    for r in runs:
+        a, b = int(r["indptr"][lo]), int(r["indptr"][hi])
+        part = sp.csr_matrix((r["data"][a:b], r["indices"][a:b], r["indptr"][lo:hi + 1] - a),
+                             shape=(hi - lo, n_cols))
+        block = part if block is None else _sum_csr(block, part)
+    if rest is not None:
+        part = rest[lo:hi]
+        block = part if block is None else _sum_csr(block, part)
+    return block if block is not None else sp.csr_matrix((hi - lo, n_cols), dtype=np.float64)
+
+
 def _nbytes(m: sp.csr_matrix) -> int:
     return int(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes)
 
@@ -323,17 +338,8 @@ class CooccurrenceCounter:
         indices_parts: list[np.ndarray] = []
         data_parts: list[np.ndarray] = []
         offset = 0
-        for lo, hi in zip(cuts[:-1], cuts[1:]):
-            block: sp.csr_matrix | None = None
-            for r in runs:
-                a, b = int(r["indptr"][lo]), int(r["indptr"][hi])
-                part = sp.csr_matrix((r["data"][a:b], r["indices"][a:b],
-                                      r["indptr"][lo:hi + 1] - a), shape=(int(hi - lo), V))
-                block = part if block is None else _sum_csr(block, part)
-            if rest is not None:
-                part = rest[int(lo):int(hi)]
-                block = part if block is None else _sum_csr(block, part)
-            assert block is not None
+        for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+            block = _merge_rows(runs, rest, lo, hi, V)
             indptr_parts.append(block.indptr[1:].astype(np.int64) + offset)
             indices_parts.append(block.indices.astype(np.int32))
             data_parts.append(block.data)
@@ -411,17 +417,7 @@ class CooccurrenceCounter:
             folder = Path(pieces.name)
             bounds = list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
             for i, (lo, hi) in enumerate(bounds):
-                block: sp.csr_matrix | None = None
-                for r in runs:
-                    a, b = int(r["indptr"][lo]), int(r["indptr"][hi])
-                    part = sp.csr_matrix((r["data"][a:b], r["indices"][a:b],
-                                          r["indptr"][lo:hi + 1] - a), shape=(hi - lo, V))
-                    block = part if block is None else _sum_csr(block, part)
-                if rest is not None:
-                    part = rest[lo:hi]
-                    block = part if block is None else _sum_csr(block, part)
-                if block is None:
-                    block = sp.csr_matrix((hi - lo, V), dtype=np.float64)
+                block = _merge_rows(runs, rest, lo, hi, V)
                 h = sp.csr_matrix(((block.data / self._scale).astype(np.float32),
                                    block.indices, block.indptr), shape=block.shape)
                 del block

@@ -35,12 +35,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
-from .blocks import BlockMatrix
+from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
 from .corpus import Corpus, ReadStats, iter_file, plain_pieces
 from .counts import Cooccurrences
 from .errors import CorpusError
-from .reduce import _TILE_WIDTH, SVD_ALGORITHMS, TiledMatrix, embed, truncated_svd
+from .reduce import SVD_ALGORITHMS, embed, truncated_svd
 from .tokenize import Tokenizer
 from .vectors import WordVectors
 from .vocab import Vocabulary, keep_probabilities

@@ -25,38 +25,12 @@ import scipy.sparse.linalg
 
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from ._memory import release_freed_memory
-from .blocks import BlockMatrix
+from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
 
-__all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS", "TiledMatrix"]
+__all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS"]
 
 SVD_ALGORITHMS = ("randomized", "arpack")
-_TILE_WIDTH = 5_000  # columns of A per tile: its X rows (5000 x 32 floats, 640 KB) stay in L2
 _BLOCK_COLUMNS = 32  # columns of X per block (one thread each)
-
-
-class TiledMatrix:
-    """A CSR matrix cut into column tiles, the form the SVD's products use.
-
-    Made once from ``matrix`` (which the caller may then drop, so that the SVD does
-    not hold the matrix twice); :func:`truncated_svd` takes it like the matrix itself.
-    """
-
-    def __init__(self, matrix: sp.spmatrix, tile_width: int = _TILE_WIDTH) -> None:
-        a = sp.csr_matrix(matrix, dtype=np.float32)
-        self.shape: tuple[int, int] = a.shape
-        self.dtype = a.dtype
-        self.nnz = int(a.nnz)
-        n = a.shape[1]
-        n_tiles = max(1, -(-n // tile_width))
-        cuts = np.linspace(0, n, n_tiles + 1).astype(np.int64)
-        self.tiles: list[tuple[int, int, sp.csr_matrix]] = []
-        for lo, hi in zip(cuts[:-1], cuts[1:]):
-            tile = a[:, int(lo):int(hi)].tocsr()
-            tile.sort_indices()
-            self.tiles.append((int(lo), int(hi), tile))
-
-    def __repr__(self) -> str:
-        return f"TiledMatrix(shape={self.shape}, nnz={self.nnz}, tiles={len(self.tiles)})"
 
 
 class _TiledOperator:
