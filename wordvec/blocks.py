@@ -45,6 +45,12 @@ def row_cuts(row_weights: np.ndarray, target: int) -> np.ndarray:
     return cuts.astype(np.int64)
 
 
+def _tile_cuts(n_cols: int, tile_width: int) -> np.ndarray:
+    """Column boundaries of the tiles of a matrix with ``n_cols`` columns."""
+    n_tiles = max(1, -(-n_cols // tile_width))
+    return np.linspace(0, n_cols, n_tiles + 1).astype(np.int64)
+
+
 class TiledMatrix:
     """A CSR matrix cut into column tiles, the form the SVD's products use.
 
@@ -58,12 +64,10 @@ class TiledMatrix:
         self.shape: tuple[int, int] = a.shape
         self.dtype = a.dtype
         self.nnz = int(a.nnz)
-        n = a.shape[1]
-        n_tiles = max(1, -(-n // tile_width))
-        cuts = np.linspace(0, n, n_tiles + 1).astype(np.int64)
+        cuts = _tile_cuts(a.shape[1], tile_width)
         self.tiles: list[tuple[int, int, sp.csr_matrix]] = []
         for lo, hi in zip(cuts[:-1], cuts[1:]):
-            tile = a[:, int(lo):int(hi)].tocsr()
+            tile = a if len(cuts) == 2 else a[:, int(lo):int(hi)].tocsr()  # one tile: no copy
             tile.sort_indices()
             self.tiles.append((int(lo), int(hi), tile))
 
@@ -90,10 +94,8 @@ class BlockMatrix:
     def __init__(self, shape: tuple[int, int], *, tile_width: int | None = None,
                  dir: str | os.PathLike[str] | None = None) -> None:
         self.shape = (int(shape[0]), int(shape[1]))
-        n = self.shape[1]
-        self.tile_width = max(n, 1) if tile_width is None else int(tile_width)
-        n_tiles = max(1, -(-n // self.tile_width))
-        self.tile_cuts = np.linspace(0, n, n_tiles + 1).astype(np.int64)  # as TiledMatrix
+        self.tile_width = max(self.shape[1], 1) if tile_width is None else int(tile_width)
+        self.tile_cuts = _tile_cuts(self.shape[1], self.tile_width)
         self.dtype = np.dtype(np.float32)
         self.nnz = 0
         self.dir = dir
@@ -180,10 +182,10 @@ class BlockMatrix:
         rows = np.zeros(self.shape[0], dtype=np.float64)
         cols = np.zeros(self.shape[1], dtype=np.float64)
         for lo, hi, tiles in self.tiled_blocks():
-            for a, _, tile in tiles:
-                rows[lo:hi] += row_sums64(tile)
-                cols[a:a + tile.shape[1]] += np.bincount(tile.indices, weights=tile.data,
-                                                         minlength=tile.shape[1])
+            for a, b, tile in tiles:
+                tile_rows, tile_cols = sums64(tile)
+                rows[lo:hi] += tile_rows
+                cols[a:b] += tile_cols
         return rows, cols
 
     def close(self) -> None:
@@ -200,7 +202,8 @@ class BlockMatrix:
         self.close()
 
 
-def row_sums64(m: sp.csr_matrix) -> np.ndarray:
-    """Row sums of a CSR matrix accumulated in float64 (SciPy sums float32 in float32)."""
+def sums64(m: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column sums of a CSR matrix in float64 (SciPy sums float32 in float32)."""
     rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-    return np.bincount(rows, weights=m.data, minlength=m.shape[0])
+    return (np.bincount(rows, weights=m.data, minlength=m.shape[0]),
+            np.bincount(m.indices, weights=m.data, minlength=m.shape[1]))

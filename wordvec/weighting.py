@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validation import check_float
-from .blocks import BlockMatrix, row_sums64
+from .blocks import BlockMatrix, sums64
 
 __all__ = ["ppmi"]
 
@@ -66,9 +66,7 @@ def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
     m = sp.csr_matrix(counts, dtype=np.float32, copy=copy)
     m.sum_duplicates()
     _check_non_negative(m)
-    row_sums = row_sums64(m)
-    col_sums = np.bincount(m.indices, weights=m.data, minlength=m.shape[1])
-    inv_rows, inv_ctx = _inverse_marginals(row_sums, col_sums, a)
+    inv_rows, inv_ctx = _inverse_marginals(*sums64(m), a)
     return _shifted_pmi(m, inv_rows, inv_ctx, np.float32(np.log(k)))
 
 
