@@ -114,3 +114,18 @@ def test_bad_parameters() -> None:
         truncated_svd(a, 3, algorithm="lobpcg")
     with pytest.raises(ValueError, match=r"eig must be a number >= 0.0 and <= 1.0; got 2"):
         embed(np.eye(2), np.ones(2), np.eye(2), eig=2)
+
+
+@pytest.mark.parametrize("decay", [1e-1, 1e-3, 1e-6])
+def test_randomized_svd_on_steep_and_flat_spectra(decay: float) -> None:
+    """One basis per power iteration squares the iterate's condition number: a spectrum
+    falling from 1 to 1e-6 must still give the top singular values and vectors."""
+    rng = np.random.default_rng(0)
+    u0, _ = np.linalg.qr(rng.standard_normal((300, 250)))
+    v0, _ = np.linalg.qr(rng.standard_normal((250, 250)))
+    a = sp.csr_matrix((u0 * np.geomspace(1, decay, 250)) @ v0.T, dtype=np.float32)
+    u, s, _ = truncated_svd(a, 5, n_iter=4)
+    exact = np.linalg.svd(a.toarray().astype(np.float64), compute_uv=False)[:5]
+    np.testing.assert_allclose(s, exact, rtol=5e-3)
+    # cosines of the principal angles between the found and the true top-5 subspaces
+    assert np.linalg.svd(u.T @ u0[:, :5], compute_uv=False).min() > 0.97

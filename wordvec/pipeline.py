@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from . import _kernels
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
@@ -659,6 +660,8 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
                     context_weight=p["context_weight"], normalize_parts=p["normalize_parts"])
     timings["svd"] = time.perf_counter() - t0
     stats["singular_values"] = [float(x) for x in s[:10]]
+    if p["svd_algorithm"] == "randomized":  # which sparse products the SVD used
+        stats["svd_products"] = "compiled" if _kernels.load() is not None else "scipy"
     params_out = {**count_params, **{k: p[k] for k in REDUCE_KEYS}}
     return WordVectors(vectors, vocab.words, vocab.counts, params=params_out, stats=stats)
 

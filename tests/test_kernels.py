@@ -1,0 +1,189 @@
+"""The compiled SVD kernels (``wordvec/_kernels.c``) against plain NumPy products.
+
+The kernels are compiled on first use with the machine's C compiler; where there is
+none they are skipped here and the SVD uses SciPy's products (tested by
+``WORDVEC_NO_KERNELS``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordvec import _kernels
+from wordvec.blocks import BlockMatrix, TiledMatrix
+from wordvec.reduce import _BlockOperator, _TiledOperator, truncated_svd
+
+HAVE_CC = any(shutil.which(c) for c in ("cc", "gcc", "clang")) and sys.platform != "win32"
+LIB = _kernels.load()
+needs_kernels = pytest.mark.skipif(LIB is None, reason=f"no compiled kernels: "
+                                   f"{_kernels.status()}")
+
+
+@pytest.mark.skipif(not HAVE_CC or os.environ.get("WORDVEC_NO_KERNELS", "") not in ("", "0"),
+                    reason="no C compiler here, or kernels disabled")
+def test_kernels_compile_where_there_is_a_compiler() -> None:
+    assert LIB is not None, _kernels.status()
+    assert _kernels.status().startswith("compiled kernels")
+
+
+def _matrix(m: int, n: int, density: float, seed: int) -> sp.csr_matrix:
+    a = sp.random(m, n, density=density, format="csr", dtype=np.float32, random_state=seed)
+    if m > 2:
+        a = sp.csr_matrix(a.multiply(np.arange(m)[:, None] % 3 != 1))  # some empty rows
+    return a
+
+
+@needs_kernels
+@settings(max_examples=60, deadline=None)
+@given(m=st.integers(1, 90), n=st.integers(1, 90), k=st.integers(1, 150),
+       density=st.sampled_from([0.0, 0.02, 0.3, 1.0]), tile=st.integers(1, 100),
+       threads=st.sampled_from([1, 2, 3]), seed=st.integers(0, 2**16))
+def test_tiled_kernels_equal_dense_products(m: int, n: int, k: int, density: float, tile: int,
+                                            threads: int, seed: int) -> None:
+    a = _matrix(m, n, density, seed)
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, k)).astype(np.float32)
+    y = rng.standard_normal((m, k)).astype(np.float32)
+    dense = a.toarray().astype(np.float64)
+    op = _TiledOperator(TiledMatrix(a, tile), threads)
+    try:
+        assert op._lib is not None
+        ax, aty = op.matmat(x), op.rmatmat(y)
+    finally:
+        op.close()
+    assert ax.shape == (m, k) and aty.shape == (n, k)
+    assert ax.flags.c_contiguous and aty.flags.c_contiguous
+    np.testing.assert_allclose(ax, dense @ x, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(aty, dense.T @ y, rtol=1e-5, atol=1e-4)
+
+
+@needs_kernels
+@pytest.mark.parametrize("threads", [1, 2])
+def test_kernels_equal_scipy_products(threads: int) -> None:
+    """The compiled path and SciPy's (the fallback) agree to float32 rounding."""
+    a = _matrix(400, 350, 0.05, 3)
+    x = np.random.default_rng(0).standard_normal((350, 131)).astype(np.float32)
+    y = np.random.default_rng(1).standard_normal((400, 131)).astype(np.float32)
+    fast = _TiledOperator(a, threads, tile_width=60)
+    slow = _TiledOperator(a, threads, tile_width=60, kernels=False)
+    try:
+        assert fast._lib is not None and slow._lib is None
+        np.testing.assert_allclose(fast.matmat(x), slow.matmat(x), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(fast.rmatmat(y), slow.rmatmat(y), rtol=1e-5, atol=1e-5)
+    finally:
+        fast.close()
+        slow.close()
+
+
+@needs_kernels
+@pytest.mark.parametrize("threads", [1, 2])
+def test_block_kernels_equal_in_memory(tmp_path: Path, threads: int) -> None:
+    a = _matrix(300, 260, 0.05, 0)
+    x = np.random.default_rng(0).standard_normal((260, 77)).astype(np.float32)
+    y = np.random.default_rng(1).standard_normal((300, 77)).astype(np.float32)
+    with BlockMatrix(a.shape, tile_width=37, dir=tmp_path) as b:
+        for lo in range(0, 300, 70):
+            b.append(a[lo:lo + 70])
+        op = _BlockOperator(b, threads)
+        tiled = _TiledOperator(a, threads, tile_width=37)
+        try:
+            assert op._lib is not None
+            np.testing.assert_allclose(op.matmat(x), a.toarray() @ x, rtol=1e-5, atol=1e-5)
+            np.testing.assert_allclose(op.rmatmat(y), a.toarray().T @ y, rtol=1e-5, atol=1e-5)
+            # row by row the same arithmetic as in memory: the same floats
+            np.testing.assert_array_equal(op.matmat(x), tiled.matmat(x))
+        finally:
+            op.close()
+            tiled.close()
+
+
+@needs_kernels
+def test_gather_and_scatter_by_hand() -> None:
+    """A 3 x 4 matrix, rows 1..3 only, into an offset, accumulating."""
+    a = sp.csr_matrix(np.array([[1, 0, 2, 0], [0, 3, 0, 0], [4, 0, 0, 5]], dtype=np.float32))
+    tile = _kernels.c_tile(0, 4, a)
+    xb = np.arange(4 * 8, dtype=np.float32).reshape(4, 8)
+    y = np.ones((4, 16), dtype=np.float32)
+    _kernels.gather(LIB, tile, 1, 3, xb, y, 2, 8, accumulate=True)  # type: ignore[arg-type]
+    expected = np.ones((4, 16), dtype=np.float32)
+    expected[2, 8:] += 3 * xb[1]
+    expected[3, 8:] += 4 * xb[0] + 5 * xb[3]
+    np.testing.assert_array_equal(y, expected)
+    _kernels.gather(LIB, tile, 0, 1, xb, y, 0, 0, accumulate=False)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(y[0, :8], xb[0] + 2 * xb[2])
+    out = np.zeros((4, 8), dtype=np.float32)
+    yb = np.ones((2, 8), dtype=np.float32)  # rows 1 and 2 of Y
+    _kernels.scatter(LIB, tile, 1, 3, yb, out)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(out[:, 0], [4, 3, 0, 5])
+    with pytest.raises(ValueError, match="multiple of 8"):
+        _kernels.gather(LIB, tile, 0, 3, np.zeros((4, 12), np.float32), y, 0, 0, False)  # type: ignore[arg-type]
+
+
+def test_block_widths_cover_the_columns() -> None:
+    assert _kernels.block_widths(520) == [(j, 64) for j in range(0, 512, 64)] + [(512, 8)]
+    assert _kernels.block_widths(3) == [(0, 8)]
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    np.testing.assert_array_equal(_kernels.pack(x, 0, 8), np.hstack([x, np.zeros((2, 5))]))
+
+
+def test_failed_compile_falls_back_with_a_reason(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_kernels, "_state", {})
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path))
+    monkeypatch.delenv("WORDVEC_NO_KERNELS", raising=False)
+    monkeypatch.setattr(_kernels, "_compilers", lambda: [["false"], [str(tmp_path / "nocc")]])
+    assert _kernels.load() is None
+    assert "could not compile _kernels.c" in _kernels.status()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left
+    a = _matrix(60, 50, 0.2, 1) + sp.eye(60, 50, dtype=np.float32)
+    u, s, vt = truncated_svd(a, 5, n_iter=3)  # SciPy's products
+    np.testing.assert_allclose(s, np.linalg.svd(a.toarray(), compute_uv=False)[:5], rtol=1e-2)
+
+
+@pytest.mark.skipif(not HAVE_CC, reason="no C compiler here")
+def test_compiles_into_the_cache_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_kernels, "_state", {})
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("WORDVEC_NO_KERNELS", raising=False)
+    assert _kernels.load() is not None, _kernels.status()
+    files = list((tmp_path / "cache").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".so"  # compiled, renamed into place
+    monkeypatch.setattr(_kernels, "_state", {})
+    monkeypatch.setattr(_kernels, "_compile", lambda target: "must not compile again")
+    assert _kernels.load() is not None
+
+
+def test_disabled_by_environment_gives_the_same_svd() -> None:
+    code = ("import numpy as np, scipy.sparse as sp; from wordvec import _kernels; "
+            "from wordvec.reduce import truncated_svd; "
+            "a = sp.random(120, 100, density=0.1, format='csr', dtype=np.float32, "
+            "random_state=0) + sp.eye(120, 100, dtype=np.float32); "
+            "u, s, vt = truncated_svd(a, 6, n_iter=4); "
+            "print(_kernels.status()); print(' '.join(f'{x:.5f}' for x in s))")
+    runs = {}
+    for flag in ("1", "0"):
+        env = {**os.environ, "WORDVEC_NO_KERNELS": flag}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=120, check=True)
+        runs[flag] = done.stdout.splitlines()
+    assert runs["1"][0] == "disabled by WORDVEC_NO_KERNELS"
+    np.testing.assert_allclose([float(v) for v in runs["1"][1].split()],
+                               [float(v) for v in runs["0"][1].split()], rtol=1e-4)
+
+
+def test_build_records_which_products_the_svd_used() -> None:
+    import wordvec
+
+    docs = ["a b c d e f g h a b c d", "b c d e f g h a b c"] * 20
+    wv = wordvec.build(docs, min_count=1, dim=3, subsample=0.0, progress=False, n_jobs=1)
+    assert wv.stats["svd_products"] == ("compiled" if LIB is not None else "scipy")

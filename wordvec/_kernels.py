@@ -1,0 +1,195 @@
+"""Compiled sparse x dense kernels for the SVD's products (optional, with a SciPy fallback).
+
+SciPy's CSR kernels are built for the x86-64 baseline (SSE2), one product column at a
+time.  ``_kernels.c`` keeps a row's accumulators for up to 64 columns in vector
+registers and is compiled for AVX2 + FMA where the CPU has them.  It is compiled on
+first use with the machine's C compiler (``$CC``, then ``cc``, ``gcc``, ``clang``) into
+a cache folder (``$WORDVEC_CACHE``, else ``$XDG_CACHE_HOME/wordvec`` or
+``~/.cache/wordvec``), written to a temporary file and renamed into place, and loaded
+with :mod:`ctypes`, which releases the GIL during each call.  Without a compiler, or
+with ``WORDVEC_NO_KERNELS=1`` in the environment, :func:`load` returns None and the
+SVD uses SciPy's products: same results up to float32 rounding order, slower.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["load", "status", "CTile", "c_tile", "gather", "scatter", "pack", "block_widths",
+           "MAX_WIDTH"]
+
+MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
+_VERSION = 1
+_SOURCE = Path(__file__).with_name("_kernels.c")
+_lock = threading.Lock()
+_state: dict[str, object] = {}
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("WORDVEC_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "wordvec"
+
+
+def _compilers() -> list[list[str]]:
+    found = []
+    for cc in (os.environ.get("CC"), sysconfig.get_config_var("CC"), "cc", "gcc", "clang"):
+        if cc:
+            cmd = shlex.split(cc)
+            if cmd and cmd not in found:
+                found.append(cmd)
+    return found
+
+
+def _compile(target: Path) -> str | None:
+    """Compile ``_kernels.c`` to ``target``; None on success, else why it failed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    errors = []
+    for cc in _compilers():
+        for extra in ([], ["-DWORDVEC_NO_CLONES"]):
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                       dir=target.parent)
+            os.close(fd)
+            cmd = [*cc, "-O3", "-shared", "-fPIC", *extra, str(_SOURCE), "-o", tmp]
+            try:
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+            except (OSError, subprocess.SubprocessError) as exc:
+                errors.append(f"{cc[0]}: {exc}")
+                os.unlink(tmp)
+                break  # this compiler does not run: try the next one
+            if done.returncode == 0:
+                os.replace(tmp, target)
+                return None
+            os.unlink(tmp)
+            errors.append(f"{' '.join(cmd)}: {done.stderr.strip()[:300]}")
+    return "; ".join(errors) or "no C compiler found"
+
+
+def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
+    p, i64 = ctypes.c_void_p, ctypes.c_int64
+    lib.wv_csr_gather.argtypes = [p, p, p, i64, i64, p, i64, p, i64, ctypes.c_int]
+    lib.wv_csr_gather.restype = ctypes.c_int
+    lib.wv_csr_scatter.argtypes = [p, p, p, i64, i64, p, i64, p]
+    lib.wv_csr_scatter.restype = ctypes.c_int
+    lib.wv_kernels_version.restype = ctypes.c_int
+    if lib.wv_kernels_version() != _VERSION:
+        raise OSError("kernel library of another version")
+    return lib
+
+
+def _load() -> tuple[ctypes.CDLL | None, str]:
+    if os.environ.get("WORDVEC_NO_KERNELS", "") not in ("", "0"):
+        return None, "disabled by WORDVEC_NO_KERNELS"
+    if sys.platform == "win32":
+        return None, "not built on Windows (SciPy products)"
+    try:
+        code = _SOURCE.read_bytes()
+    except OSError as exc:
+        return None, f"source missing: {exc}"
+    key = hashlib.sha256(code + f"{sys.platform}-{platform.machine()}".encode()).hexdigest()
+    target = _cache_dir() / f"kernels-{key[:16]}.so"
+    try:
+        if not target.exists():
+            why = _compile(target)
+            if why is not None:
+                return None, f"could not compile {_SOURCE.name}: {why}"
+        return _bind(ctypes.CDLL(str(target))), f"compiled kernels ({target})"
+    except OSError as exc:
+        return None, f"could not build or load {target}: {exc}"
+
+
+def load() -> ctypes.CDLL | None:
+    """The compiled kernels (compiled and cached on the first call), or None."""
+    with _lock:
+        if "lib" not in _state:
+            _state["lib"], _state["why"] = _load()
+        return _state["lib"]  # type: ignore[return-value]
+
+
+def status() -> str:
+    """Which products the SVD uses, and why (for ``wordvec --version`` and bug reports)."""
+    load()
+    return str(_state["why"])
+
+
+class CTile:
+    """A CSR tile in the layout the kernels take (int64 row pointers, int32 columns)."""
+
+    __slots__ = ("lo", "hi", "indptr", "indices", "data", "nnz")
+
+    def __init__(self, lo: int, hi: int, tile: sp.csr_matrix) -> None:
+        self.lo, self.hi = lo, hi
+        self.indptr = np.ascontiguousarray(tile.indptr, dtype=np.int64)
+        self.indices = np.ascontiguousarray(tile.indices, dtype=np.int32)
+        self.data = np.ascontiguousarray(tile.data, dtype=np.float32)
+        self.nnz = int(tile.nnz)
+
+
+def c_tile(lo: int, hi: int, tile: sp.csr_matrix) -> CTile:
+    """``tile`` (columns ``lo:hi`` of a matrix) for the kernels.
+
+    Column indices must fit int32 (a tile is at most a few thousand columns wide)."""
+    if tile.shape[1] > np.iinfo(np.int32).max:
+        raise ValueError("a tile wider than 2**31 columns")
+    return CTile(lo, hi, tile)
+
+
+def gather(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xb: np.ndarray,
+           y: np.ndarray, row: int, col: int, accumulate: bool) -> None:
+    """``y[row:row + r1 - r0, col:col + w] (+)= tile[r0:r1] @ xb[tile.lo:tile.hi]``.
+
+    ``xb`` is a packed (n, w) float32 block, ``y`` a C-contiguous float32 array."""
+    w = xb.shape[1]
+    xp = xb.ctypes.data + tile.lo * w * 4
+    yp = y.ctypes.data + (row * y.shape[1] + col) * 4
+    rc = lib.wv_csr_gather(tile.indptr.ctypes.data, tile.indices.ctypes.data,
+                           tile.data.ctypes.data, r0, r1, xp, w, yp, y.shape[1], int(accumulate))
+    if rc:
+        raise ValueError(f"kernel width {w} is not a multiple of 8 up to {MAX_WIDTH}")
+
+
+def scatter(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, yb: np.ndarray,
+            out: np.ndarray) -> None:
+    """``out[tile.lo:tile.hi] += tile[r0:r1].T @ yb`` (``yb``: rows r0..r1, packed;
+    ``out``: a packed (n, w) float32 block)."""
+    w = yb.shape[1]
+    if out.shape[1] != w:
+        raise ValueError("out and yb must have the same width")
+    rc = lib.wv_csr_scatter(tile.indptr.ctypes.data, tile.indices.ctypes.data,
+                            tile.data.ctypes.data, r0, r1, yb.ctypes.data, w,
+                            out.ctypes.data + tile.lo * w * 4)
+    if rc:
+        raise ValueError(f"kernel width {w} is not a multiple of 8 up to {MAX_WIDTH}")
+
+
+def pack(x: np.ndarray, start: int, width: int, rows: slice = slice(None)) -> np.ndarray:
+    """Columns ``start:start + width`` of ``x[rows]`` as a C-contiguous float32 block,
+    zero-padded to ``width`` columns where ``x`` has fewer."""
+    part = x[rows, start:start + width]
+    if part.shape[1] == width:
+        return np.ascontiguousarray(part, dtype=np.float32)
+    out = np.zeros((part.shape[0], width), dtype=np.float32)
+    out[:, :part.shape[1]] = part
+    return out
+
+
+def block_widths(k: int) -> list[tuple[int, int]]:
+    """``(start, width)`` of the packed blocks for ``k`` columns: widths are multiples of
+    8 of at most :data:`MAX_WIDTH`, the last one padded past ``k``."""
+    padded = -(-k // 8) * 8
+    return [(j, min(MAX_WIDTH, padded - j)) for j in range(0, padded, MAX_WIDTH)]
