@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wordvec
-from wordvec.blocks import BlockMatrix, row_cuts
+from wordvec.blocks import BlockMatrix, row_cuts, sums64
 from wordvec.cooccur import SEPARATOR, CooccurrenceCounter
 from wordvec.reduce import _BlockOperator, _TiledOperator, truncated_svd
 from wordvec.weighting import ppmi
@@ -205,3 +205,15 @@ def test_release_freed_memory_finds_glibc_and_degrades_quietly(
         assert _memory._MALLOC_TRIM(0) in (0, 1)  # malloc_trim's documented results
     monkeypatch.setattr(_memory, "_MALLOC_TRIM", None)  # other C libraries: a no-op
     _memory.release_freed_memory()
+
+
+@settings(max_examples=40, deadline=None)
+@given(m=st.integers(1, 40), n=st.integers(1, 40), density=st.sampled_from([0.0, 0.1, 0.6]),
+       chunk=st.integers(1, 50), seed=st.integers(0, 2**16))
+def test_sums64_in_row_chunks_equal_float64_sums(m: int, n: int, density: float, chunk: int,
+                                                 seed: int) -> None:
+    a = sp.random(m, n, density=density, format="csr", dtype=np.float32, random_state=seed)
+    rows, cols = sums64(a, chunk=chunk)
+    dense = a.toarray().astype(np.float64)
+    np.testing.assert_allclose(rows, dense.sum(axis=1), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(cols, dense.sum(axis=0), rtol=1e-12, atol=0)
