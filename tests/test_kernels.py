@@ -125,6 +125,11 @@ def test_gather_and_scatter_by_hand() -> None:
     yb = np.ones((2, 8), dtype=np.float32)  # rows 1 and 2 of Y
     _kernels.scatter(LIB, tile, 1, 3, yb, out)  # type: ignore[arg-type]
     np.testing.assert_array_equal(out[:, 0], [4, 3, 0, 5])
+    wide = np.ones((4, 24), dtype=np.float32)  # into columns 8..16 of wider rows
+    _kernels.scatter(LIB, tile, 0, 3, np.full((3, 8), 2, np.float32), wide, 8)  # type: ignore[arg-type]
+    expected = np.ones((4, 24), dtype=np.float32)
+    expected[:, 8:16] += 2 * np.array([5, 3, 2, 5], dtype=np.float32)[:, None]
+    np.testing.assert_array_equal(wide, expected)
     with pytest.raises(ValueError, match="multiple of 8"):
         _kernels.gather(LIB, tile, 0, 3, np.zeros((4, 12), np.float32), y, 0, 0, False)  # type: ignore[arg-type]
 

@@ -57,11 +57,11 @@ static inline ALWAYS_INLINE void gather_##M(const int64_t *indptr, const int32_t
     }                                                                                \
 }
 
-/* out[indices[p], 0:8M] += data[p] * yb[r - r0, 0:8M] for rows r0 <= r < r1. */
+/* out[indices[p] * ldo, 0:8M] += data[p] * yb[r - r0, 0:8M] for rows r0 <= r < r1. */
 #define SCATTER(M)                                                                   \
 static inline ALWAYS_INLINE void scatter_##M(const int64_t *indptr, const int32_t *indices,        \
                                const float *data, int64_t r0, int64_t r1,            \
-                               const float *yb, float *out)                          \
+                               const float *yb, float *out, int64_t ldo)             \
 {                                                                                    \
     for (int64_t r = r0; r < r1; r++) {                                              \
         int64_t p = indptr[r], end = indptr[r + 1];                                  \
@@ -69,7 +69,7 @@ static inline ALWAYS_INLINE void scatter_##M(const int64_t *indptr, const int32_
         v8 a[M];                                                                     \
         for (int q = 0; q < M; q++) a[q] = load8(yb + (r - r0) * (8 * M) + 8 * q);   \
         for (; p < end; p++) {                                                       \
-            float *o = out + (int64_t)indices[p] * (8 * M);                          \
+            float *o = out + (int64_t)indices[p] * ldo;                          \
             float d = data[p];                                                       \
             for (int q = 0; q < M; q++) store8(o + 8 * q, load8(o + 8 * q) + d * a[q]); \
         }                                                                            \
@@ -94,13 +94,13 @@ DISPATCH int wv_csr_gather(const int64_t *indptr, const int32_t *indices, const 
 }
 
 /* out += A[r0:r1].T @ yb, with yb holding rows r0..r1 (packed, width columns) and out
- * (n x width, packed) the columns of A.  Returns 0, or -1 for a bad width. */
+ * the columns of A (row c at out + c * ldo).  Returns 0, or -1 for a bad width. */
 DISPATCH int wv_csr_scatter(const int64_t *indptr, const int32_t *indices, const float *data,
                             int64_t r0, int64_t r1, const float *yb, int64_t width,
-                            float *out)
+                            float *out, int64_t ldo)
 {
     switch (width) {
-#define CASE(M) case 8 * M: scatter_##M(indptr, indices, data, r0, r1, yb, out); return 0;
+#define CASE(M) case 8 * M: scatter_##M(indptr, indices, data, r0, r1, yb, out, ldo); return 0;
     CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)
 #undef CASE
     }
@@ -108,4 +108,4 @@ DISPATCH int wv_csr_scatter(const int64_t *indptr, const int32_t *indices, const
 }
 
 /* The version of this file's interface, checked by the loader. */
-int wv_kernels_version(void) { return 1; }
+int wv_kernels_version(void) { return 2; }

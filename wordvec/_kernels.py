@@ -32,7 +32,7 @@ __all__ = ["load", "status", "CTile", "c_tile", "gather", "scatter", "pack", "bl
            "MAX_WIDTH"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
-_VERSION = 1
+_VERSION = 2
 _SOURCE = Path(__file__).with_name("_kernels.c")
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -84,7 +84,7 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     p, i64 = ctypes.c_void_p, ctypes.c_int64
     lib.wv_csr_gather.argtypes = [p, p, p, i64, i64, p, i64, p, i64, ctypes.c_int]
     lib.wv_csr_gather.restype = ctypes.c_int
-    lib.wv_csr_scatter.argtypes = [p, p, p, i64, i64, p, i64, p]
+    lib.wv_csr_scatter.argtypes = [p, p, p, i64, i64, p, i64, p, i64]
     lib.wv_csr_scatter.restype = ctypes.c_int
     lib.wv_kernels_version.restype = ctypes.c_int
     if lib.wv_kernels_version() != _VERSION:
@@ -164,15 +164,16 @@ def gather(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xb: np.ndarray,
 
 
 def scatter(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, yb: np.ndarray,
-            out: np.ndarray) -> None:
-    """``out[tile.lo:tile.hi] += tile[r0:r1].T @ yb`` (``yb``: rows r0..r1, packed;
-    ``out``: a packed (n, w) float32 block)."""
+            out: np.ndarray, col: int = 0) -> None:
+    """``out[tile.lo:tile.hi, col:col + w] += tile[r0:r1].T @ yb`` (``yb``: rows r0..r1,
+    packed (r1 - r0, w); ``out``: a C-contiguous float32 array)."""
     w = yb.shape[1]
-    if out.shape[1] != w:
-        raise ValueError("out and yb must have the same width")
+    if col + w > out.shape[1]:
+        raise ValueError("yb's columns do not fit in out")
+    ldo = out.shape[1]
     rc = lib.wv_csr_scatter(tile.indptr.ctypes.data, tile.indices.ctypes.data,
                             tile.data.ctypes.data, r0, r1, yb.ctypes.data, w,
-                            out.ctypes.data + tile.lo * w * 4)
+                            out.ctypes.data + (tile.lo * ldo + col) * 4, ldo)
     if rc:
         raise ValueError(f"kernel width {w} is not a multiple of 8 up to {MAX_WIDTH}")
 

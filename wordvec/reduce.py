@@ -5,9 +5,10 @@ optionally ``W + C`` with context vectors ``C = V_d * S_d ** eig`` (both rows
 normalized first and ``C`` weighted, if asked: see :func:`embed`).
 
 The default solver is a randomized range finder with power iterations (Halko,
-Martinsson & Tropp 2011) in float32: cache-tiled sparse products on all cores,
-Cholesky-QR bases between products (BLAS-3), and the small SVD through a k x k
-eigendecomposition.  ARPACK (``scipy.sparse.linalg.svds``) is the
+Martinsson & Tropp 2011) in float32: cache-tiled sparse products on all cores
+(compiled kernels from :mod:`wordvec._kernels` where a C compiler is available, else
+SciPy's), one Cholesky-QR basis (BLAS-3) per power iteration, and the small SVD
+through a k x k eigendecomposition.  ARPACK (``scipy.sparse.linalg.svds``) is the
 exact alternative.  Signs are fixed so that
 each component's largest-magnitude entry in ``U`` is positive, so results are
 deterministic for a given ``seed``.
@@ -50,6 +51,13 @@ class _TiledOperator:
     kernels release the GIL, so two threads run a product about 1.3-1.6x faster than
     one (measured on a quiet machine).  Sums are the same up to float32 rounding order;
     on the wiki sample a product takes about 3x less CPU time than SciPy's.
+
+    With the compiled kernels (``kernels=True`` and :func:`wordvec._kernels.load`
+    succeeds) the same tiles are used differently: ``A @ X`` gathers, per row chunk
+    (the threads' tasks), up to 64 columns of ``X`` rows into registers, tile after
+    tile; ``A.T @ Y`` scatters each row of ``Y`` into the tile's rows of the result
+    (tiles are the tasks, so no two threads write the same rows).  On the wiki sample
+    a product of width 520 takes ~1.3-1.6 s instead of ~2.0-2.5 s.
     """
 
     def __init__(self, matrix: sp.csr_matrix | TiledMatrix, n_threads: int,
@@ -137,6 +145,8 @@ class _TiledOperator:
         assert lib is not None
         for j, w in widths:
             yb = _kernels.pack(y, j, w)
+            # a packed block: adding into out's wider rows in place took ~25 % more
+            # thread time (measured), for the TLB and the partly used cache lines
             ob = np.zeros((self.shape[1], w), dtype=np.float32)
 
             def run(tile: _kernels.CTile, yb: np.ndarray = yb, ob: np.ndarray = ob) -> None:
