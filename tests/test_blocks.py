@@ -125,15 +125,17 @@ def test_ppmi_on_disk_keeps_marginals_of_the_whole_matrix(tmp_path: Path) -> Non
                                    [[np.log(4 / 3), 0.0], [0.0, np.log(2.0)]], rtol=1e-6)
 
 
+@pytest.mark.parametrize("kernels", [True, False], ids=["compiled", "scipy"])
 @pytest.mark.parametrize("threads", [1, 2])
-def test_block_products_equal_scipy(tmp_path: Path, threads: int) -> None:
+def test_block_products_equal_scipy(tmp_path: Path, threads: int, kernels: bool) -> None:
+    """Both kinds of products (compiled kernels where they build, SciPy's)."""
     a = sp.random(300, 260, density=0.05, format="csr", dtype=np.float32, random_state=0)
-    x = np.random.default_rng(0).standard_normal((260, 70)).astype(np.float32)
-    y = np.random.default_rng(1).standard_normal((300, 70)).astype(np.float32)
+    x = np.random.default_rng(0).standard_normal((260, 77)).astype(np.float32)
+    y = np.random.default_rng(1).standard_normal((300, 77)).astype(np.float32)
     with _blocks_of(a, 700, tile_width=37, dir=tmp_path) as b:
         assert b.n_blocks > 3
-        op = _BlockOperator(b, threads, block=16)
-        tiled = _TiledOperator(a, threads, tile_width=37, block=16)
+        op = _BlockOperator(b, threads, block=16, kernels=kernels)
+        tiled = _TiledOperator(a, threads, tile_width=37, block=16, kernels=kernels)
         try:
             np.testing.assert_allclose(op.matmat(x), a.toarray() @ x, rtol=1e-5, atol=1e-5)
             np.testing.assert_allclose(op.rmatmat(y), a.toarray().T @ y, rtol=1e-5, atol=1e-5)

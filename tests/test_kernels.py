@@ -1,5 +1,7 @@
 """The compiled SVD kernels (``wordvec/_kernels.c``) against plain NumPy products.
 
+(The on-disk operator is tested with and without them in ``test_blocks.py``.)
+
 The kernels are compiled on first use with the machine's C compiler; where there is
 none they are skipped here and the SVD uses SciPy's products (tested by
 ``WORDVEC_NO_KERNELS``).
@@ -20,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordvec import _kernels
-from wordvec.blocks import BlockMatrix, TiledMatrix
-from wordvec.reduce import _BlockOperator, _TiledOperator, truncated_svd
+from wordvec.blocks import TiledMatrix
+from wordvec.reduce import _TiledOperator, truncated_svd
 
 HAVE_CC = any(shutil.which(c) for c in ("cc", "gcc", "clang")) and sys.platform != "win32"
 LIB = _kernels.load()
@@ -83,28 +85,6 @@ def test_kernels_equal_scipy_products(threads: int) -> None:
     finally:
         fast.close()
         slow.close()
-
-
-@needs_kernels
-@pytest.mark.parametrize("threads", [1, 2])
-def test_block_kernels_equal_in_memory(tmp_path: Path, threads: int) -> None:
-    a = _matrix(300, 260, 0.05, 0)
-    x = np.random.default_rng(0).standard_normal((260, 77)).astype(np.float32)
-    y = np.random.default_rng(1).standard_normal((300, 77)).astype(np.float32)
-    with BlockMatrix(a.shape, tile_width=37, dir=tmp_path) as b:
-        for lo in range(0, 300, 70):
-            b.append(a[lo:lo + 70])
-        op = _BlockOperator(b, threads)
-        tiled = _TiledOperator(a, threads, tile_width=37)
-        try:
-            assert op._lib is not None
-            np.testing.assert_allclose(op.matmat(x), a.toarray() @ x, rtol=1e-5, atol=1e-5)
-            np.testing.assert_allclose(op.rmatmat(y), a.toarray().T @ y, rtol=1e-5, atol=1e-5)
-            # row by row the same arithmetic as in memory: the same floats
-            np.testing.assert_array_equal(op.matmat(x), tiled.matmat(x))
-        finally:
-            op.close()
-            tiled.close()
 
 
 @needs_kernels
