@@ -172,3 +172,24 @@ def test_build_records_which_products_the_svd_used() -> None:
     docs = ["a b c d e f g h a b c d", "b c d e f g h a b c"] * 20
     wv = wordvec.build(docs, min_count=1, dim=3, subsample=0.0, progress=False, n_jobs=1)
     assert wv.stats["svd_products"] == ("compiled" if LIB is not None else "scipy")
+
+
+def test_unwritable_cache_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setattr(_kernels, "_state", {})
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "file" / "cache"))
+    monkeypatch.delenv("WORDVEC_NO_KERNELS", raising=False)
+    assert _kernels.load() is None
+    assert "could not build or load" in _kernels.status()
+
+
+def test_no_home_folder_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+    monkeypatch.setattr(_kernels, "_state", {})
+    monkeypatch.delenv("WORDVEC_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("WORDVEC_NO_KERNELS", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert _kernels.load() is None
+    assert "set WORDVEC_CACHE" in _kernels.status()

@@ -102,7 +102,10 @@ def _load() -> tuple[ctypes.CDLL | None, str]:
     except OSError as exc:
         return None, f"source missing: {exc}"
     key = hashlib.sha256(code + f"{sys.platform}-{platform.machine()}".encode()).hexdigest()
-    target = _cache_dir() / f"kernels-{key[:16]}.so"
+    try:
+        target = _cache_dir() / f"kernels-{key[:16]}.so"
+    except RuntimeError as exc:  # no home folder and no WORDVEC_CACHE
+        return None, f"no cache folder for the kernels (set WORDVEC_CACHE): {exc}"
     try:
         if not target.exists():
             why = _compile(target)
