@@ -193,3 +193,40 @@ def test_no_home_folder_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
     assert _kernels.load() is None
     assert "set WORDVEC_CACHE" in _kernels.status()
+
+
+@needs_kernels
+@settings(max_examples=80, deadline=None)
+@given(bits=st.integers(1, 63), n=st.integers(0, 3000), seed=st.integers(0, 2**16),
+       few=st.booleans())
+def test_radix_sort_equals_numpy_sort(bits: int, n: int, seed: int, few: bool) -> None:
+    rng = np.random.default_rng(seed)
+    high = 2 ** bits
+    keys = rng.integers(0, min(high, 5) if few else high, n, dtype=np.int64)  # few: repeats
+    sorted_ = keys.copy()
+    _kernels.sort_keys(sorted_, bits)
+    np.testing.assert_array_equal(sorted_, np.sort(keys))
+
+
+def test_sort_keys_falls_back_to_numpy_sort() -> None:
+    keys = np.array([5, 3, 9, 1], dtype=np.int64)
+    for bad in (keys.copy()[::-1], keys.astype(np.int32)):  # not contiguous / not int64
+        _kernels.sort_keys(bad, 4)
+        np.testing.assert_array_equal(bad, [1, 3, 5, 9])
+    big = keys.copy()
+    _kernels.sort_keys(big, 64)  # out of the radix sort's range: NumPy's sort
+    np.testing.assert_array_equal(big, [1, 3, 5, 9])
+
+
+@pytest.mark.parametrize("vocab,window,weighting", [(1, 1, "uniform"), (2, 1, "dynamic"),
+                                                    (75_408, 5, "dynamic"), (1000, 8, "harmonic"),
+                                                    (3, 10, "uniform")])
+def test_pair_keys_fit_the_radix_sort_bound(vocab: int, window: int, weighting: str) -> None:
+    from wordvec.cooccur import CooccurrenceCounter
+
+    c = CooccurrenceCounter(vocab, window=window, window_weighting=weighting)
+    ids = np.array([vocab - 1] * (window + 1) + [0], dtype=np.int32)  # the largest keys
+    keys = c._pair_keys(ids, 0)
+    assert keys.size and int(keys.max()) < 2 ** c._key_bits
+    if vocab > 1:
+        assert int(keys.max()) >= 2 ** (c._key_bits - 1) // 2 ** (c._dbits + 1)

@@ -1,4 +1,5 @@
-/* Sparse (CSR, float32) times dense (float32) kernels for the randomized SVD.
+/* Sparse (CSR, float32) times dense (float32) kernels for the randomized SVD, and a
+ * radix sort of the co-occurrence counter's int64 pair keys.
  *
  * Compiled on first use by wordvec/_kernels.py and called through ctypes (which
  * releases the GIL, so Python threads run them in parallel).  The dense operand is a
@@ -8,6 +9,7 @@
  * (AVX2 + FMA) and the baseline, and the loader picks one by the CPU (target_clones).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef float v8 __attribute__((vector_size(32)));
@@ -107,5 +109,39 @@ DISPATCH int wv_csr_scatter(const int64_t *indptr, const int32_t *indices, const
     return -1;
 }
 
+/* Sorts n keys 0 <= key < 2**bits in place: LSD radix sort, 11-bit digits (a 16 KB
+ * histogram per digit), all histograms in one first pass, passes whose digit is the same
+ * for every key skipped.  tmp holds n keys.  Returns 0, or -1 for bits outside 1..63
+ * or no memory for the histograms. */
+int wv_radix_sort_i64(int64_t *keys, int64_t *tmp, int64_t n, int bits)
+{
+    enum { D = 11, B = 1 << D };
+    if (bits < 1 || bits > 63) return -1;
+    if (n < 2) return 0;
+    int passes = (bits + D - 1) / D;
+    int64_t *hist = calloc((size_t)passes * B, sizeof(int64_t));
+    if (hist == NULL) return -1;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t k = (uint64_t)keys[i];
+        for (int p = 0; p < passes; p++) hist[p * B + ((k >> (p * D)) & (B - 1))]++;
+    }
+    int64_t *src = keys, *dst = tmp;
+    for (int p = 0; p < passes; p++) {
+        int64_t *h = hist + p * B;
+        int shift = p * D;
+        if (h[((uint64_t)src[0] >> shift) & (B - 1)] == n) continue;  /* one digit value */
+        int64_t at = 0;
+        for (int d = 0; d < B; d++) { int64_t c = h[d]; h[d] = at; at += c; }
+        for (int64_t i = 0; i < n; i++) {
+            int64_t k = src[i];
+            dst[h[((uint64_t)k >> shift) & (B - 1)]++] = k;
+        }
+        int64_t *t = src; src = dst; dst = t;
+    }
+    if (src != keys) memcpy(keys, src, (size_t)n * sizeof(int64_t));
+    free(hist);
+    return 0;
+}
+
 /* The version of this file's interface, checked by the loader. */
-int wv_kernels_version(void) { return 2; }
+int wv_kernels_version(void) { return 3; }

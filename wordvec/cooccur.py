@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from . import _kernels
 from ._validation import check_choice, check_int
 from .blocks import BlockMatrix, row_cuts
 
@@ -193,6 +194,8 @@ class CooccurrenceCounter:
         self._dbits = int(np.ceil(np.log2(window))) if window_weighting != "uniform" else 0
         if self._dbits and int(vocab_size) ** 2 >= 2 ** (62 - self._dbits):
             raise ValueError(f"vocab_size={vocab_size} is too large for window={window}")
+        # every pair key is below 2 ** _key_bits (for the radix sort)
+        self._key_bits = max(1, (int(vocab_size) ** 2 - 1).bit_length() + self._dbits)
         self._carry = np.empty(0, dtype=np.int32)
         self._partials: list[sp.csr_matrix] = []
         self._in_memory = 0
@@ -266,7 +269,7 @@ class CooccurrenceCounter:
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
     def _reduce(self, keys: np.ndarray) -> sp.csr_matrix:
-        keys.sort()
+        _kernels.sort_keys(keys, self._key_bits)  # radix sort where the kernels build
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
         runs = np.diff(np.append(starts, keys.size)).astype(np.float64)
         uniq = keys[starts]
