@@ -7,7 +7,8 @@ around it are unchanged).  A document may continue across chunks.
 
 Counting is vectorized: for each distance ``d`` the pairs ``(x[i], x[i+d])`` of a
 chunk are formed as arrays, encoded as one ``int64`` key per pair (word, context and
-distance), sorted once and run-length encoded.  Partial results are canonical CSR
+distance), sorted once (a radix sort from :mod:`wordvec._kernels` where it compiles,
+else NumPy's) and run-length encoded.  Partial results are canonical CSR
 matrices merged by SciPy's linear-time sparse addition.
 
 Sums are exact: window weights are scaled to integers (``dynamic``: ``window - d + 1``;
