@@ -91,7 +91,7 @@ def test_kernels_equal_scipy_products(threads: int) -> None:
 def test_gather_and_scatter_by_hand() -> None:
     """A 3 x 4 matrix, rows 1..3 only, into an offset, accumulating."""
     a = sp.csr_matrix(np.array([[1, 0, 2, 0], [0, 3, 0, 0], [4, 0, 0, 5]], dtype=np.float32))
-    tile = _kernels.c_tile(0, 4, a)
+    tile = _kernels.CTile(0, 4, a)
     xb = np.arange(4 * 8, dtype=np.float32).reshape(4, 8)
     y = np.ones((4, 16), dtype=np.float32)
     _kernels.gather(LIB, tile, 1, 3, xb, y, 2, 8, accumulate=True)  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["load", "status", "CTile", "c_tile", "gather", "scatter", "pack", "block_widths",
+__all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
            "sort_keys", "MAX_WIDTH"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
@@ -137,25 +137,20 @@ def status() -> str:
 
 
 class CTile:
-    """A CSR tile in the layout the kernels take (int64 row pointers, int32 columns)."""
+    """A CSR tile (columns ``lo:hi`` of a matrix, local column numbers) in the layout the
+    kernels take: int64 row pointers, int32 columns (a tile is a few thousand columns
+    wide), float32 values.  Arrays already in that layout are not copied."""
 
     __slots__ = ("lo", "hi", "indptr", "indices", "data", "nnz")
 
     def __init__(self, lo: int, hi: int, tile: sp.csr_matrix) -> None:
+        if tile.shape[1] > np.iinfo(np.int32).max:
+            raise ValueError("a tile wider than 2**31 columns")
         self.lo, self.hi = lo, hi
         self.indptr = np.ascontiguousarray(tile.indptr, dtype=np.int64)
         self.indices = np.ascontiguousarray(tile.indices, dtype=np.int32)
         self.data = np.ascontiguousarray(tile.data, dtype=np.float32)
         self.nnz = int(tile.nnz)
-
-
-def c_tile(lo: int, hi: int, tile: sp.csr_matrix) -> CTile:
-    """``tile`` (columns ``lo:hi`` of a matrix) for the kernels.
-
-    Column indices must fit int32 (a tile is at most a few thousand columns wide)."""
-    if tile.shape[1] > np.iinfo(np.int32).max:
-        raise ValueError("a tile wider than 2**31 columns")
-    return CTile(lo, hi, tile)
 
 
 def gather(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xb: np.ndarray,

@@ -72,7 +72,7 @@ class _TiledOperator:
         self._pool = ThreadPoolExecutor(n_threads) if n_threads > 1 else None
         self._lib = _kernels.load() if kernels else None
         if self._lib is not None:
-            self._ctiles = [_kernels.c_tile(lo, hi, t) for lo, hi, t in self._tiles]
+            self._ctiles = [_kernels.CTile(lo, hi, t) for lo, hi, t in self._tiles]
             row_nnz = sum((np.diff(t.indptr) for t in self._ctiles),
                           np.zeros(self.shape[0], dtype=np.int64))
             # a few row chunks per thread, of equal non-zeros, taken dynamically
@@ -242,7 +242,7 @@ class _BlockOperator:
         lib = self._lib
         assert lib is not None
         for lo, hi, tiles in self.matrix.tiled_blocks():
-            ctiles = [_kernels.c_tile(a, b, t) for a, b, t in tiles]
+            ctiles = [_kernels.CTile(a, b, t) for a, b, t in tiles]
 
             def run(b: int, lo: int = lo, hi: int = hi,
                     ctiles: list[_kernels.CTile] = ctiles) -> None:
@@ -262,7 +262,7 @@ class _BlockOperator:
         assert lib is not None
         for lo, hi, tiles in self.matrix.tiled_blocks():
             ybs = [_kernels.pack(y, j, w, slice(lo, hi)) for j, w in widths]
-            ctiles = [_kernels.c_tile(a, b, t) for a, b, t in tiles]
+            ctiles = [_kernels.CTile(a, b, t) for a, b, t in tiles]
             tasks = sorted(((tile, i) for tile in ctiles for i in range(len(widths))),
                            key=lambda task: -task[0].nnz)
 
