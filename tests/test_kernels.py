@@ -112,6 +112,14 @@ def test_gather_and_scatter_by_hand() -> None:
     np.testing.assert_array_equal(wide, expected)
     with pytest.raises(ValueError, match="multiple of 8"):
         _kernels.gather(LIB, tile, 0, 3, np.zeros((4, 12), np.float32), y, 0, 0, False)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="smaller than"):  # y has 4 rows, not 2 + 3
+        _kernels.gather(LIB, tile, 0, 3, xb, y, 2, 0, False)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="float32"):
+        _kernels.gather(LIB, tile, 0, 3, xb.astype(np.float64), y, 0, 0, False)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="outside the tile"):
+        _kernels.scatter(LIB, tile, 0, 4, np.ones((4, 8), np.float32), out)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="smaller than"):  # 3 columns of out, not 4
+        _kernels.scatter(LIB, tile, 0, 3, yb[:1].repeat(3, 0), out[:3])  # type: ignore[arg-type]
 
 
 def test_block_widths_cover_the_columns() -> None:

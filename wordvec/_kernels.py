@@ -131,7 +131,7 @@ def load() -> ctypes.CDLL | None:
 
 
 def status() -> str:
-    """Which products the SVD uses, and why (for ``wordvec --version`` and bug reports)."""
+    """Whether the kernels are in use, and why (for bug reports and the tests)."""
     load()
     return str(_state["why"])
 
@@ -153,12 +153,28 @@ class CTile:
         self.nnz = int(tile.nnz)
 
 
+def _check(name: str, a: np.ndarray, rows: int, cols: int) -> None:
+    """The kernels take raw pointers: refuse what they would read or write out of bounds."""
+    if a.dtype != np.float32 or not a.flags.c_contiguous or a.ndim != 2:
+        raise ValueError(f"{name} must be a C-contiguous 2-d float32 array")
+    if a.shape[0] < rows or a.shape[1] < cols:
+        raise ValueError(f"{name} of shape {a.shape} is smaller than ({rows}, {cols})")
+
+
+def _check_rows(tile: CTile, r0: int, r1: int) -> None:
+    if not 0 <= r0 <= r1 <= tile.indptr.size - 1:
+        raise ValueError(f"rows {r0}:{r1} outside the tile's {tile.indptr.size - 1} rows")
+
+
 def gather(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xb: np.ndarray,
            y: np.ndarray, row: int, col: int, accumulate: bool) -> None:
     """``y[row:row + r1 - r0, col:col + w] (+)= tile[r0:r1] @ xb[tile.lo:tile.hi]``.
 
     ``xb`` is a packed (n, w) float32 block, ``y`` a C-contiguous float32 array."""
     w = xb.shape[1]
+    _check_rows(tile, r0, r1)
+    _check("xb", xb, tile.hi, w)
+    _check("y", y, row + r1 - r0, col + w)
     xp = xb.ctypes.data + tile.lo * w * 4
     yp = y.ctypes.data + (row * y.shape[1] + col) * 4
     rc = lib.wv_csr_gather(tile.indptr.ctypes.data, tile.indices.ctypes.data,
@@ -172,8 +188,9 @@ def scatter(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, yb: np.ndarray,
     """``out[tile.lo:tile.hi, col:col + w] += tile[r0:r1].T @ yb`` (``yb``: rows r0..r1,
     packed (r1 - r0, w); ``out``: a C-contiguous float32 array)."""
     w = yb.shape[1]
-    if col + w > out.shape[1]:
-        raise ValueError("yb's columns do not fit in out")
+    _check_rows(tile, r0, r1)
+    _check("yb", yb, r1 - r0, w)
+    _check("out", out, tile.hi, col + w)
     ldo = out.shape[1]
     rc = lib.wv_csr_scatter(tile.indptr.ctypes.data, tile.indices.ctypes.data,
                             tile.data.ctypes.data, r0, r1, yb.ctypes.data, w,
