@@ -146,12 +146,13 @@ def test_block_products_equal_scipy(tmp_path: Path, threads: int, kernels: bool)
             tiled.close()
 
 
-def test_svd_on_disk_equals_in_memory(tmp_path: Path) -> None:
+@pytest.mark.parametrize("algorithm", ["randomized", "chebyshev"])
+def test_svd_on_disk_equals_in_memory(tmp_path: Path, algorithm: str) -> None:
     a = sp.random(200, 200, density=0.1, format="csr", dtype=np.float32, random_state=2)
     a = a + sp.diags(np.linspace(10, 1, 200).astype(np.float32))
-    u, s, vt = truncated_svd(a, 10, n_iter=4)
+    u, s, vt = truncated_svd(a, 10, n_iter=4, algorithm=algorithm)
     with _blocks_of(sp.csr_matrix(a), 500, tile_width=64, dir=tmp_path) as b:
-        ub, sb, vtb = truncated_svd(b, 10, n_iter=4)
+        ub, sb, vtb = truncated_svd(b, 10, n_iter=4, algorithm=algorithm)
         with pytest.raises(ValueError, match="needs a sparse matrix"):
             truncated_svd(b, 10, algorithm="arpack")
     np.testing.assert_allclose(sb, s, rtol=1e-4)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.polynomial import chebyshev
 
-from wordvec.reduce import embed, truncated_svd
+from wordvec.reduce import (_chebyshev_degrees, _chebyshev_filter, _TiledOperator, embed,
+                             truncated_svd)
 
 
 def low_rank(m: int, n: int, rank: int, seed: int = 0) -> np.ndarray:
@@ -17,7 +21,7 @@ def low_rank(m: int, n: int, rank: int, seed: int = 0) -> np.ndarray:
     return (u * s) @ v.T
 
 
-@pytest.mark.parametrize("algorithm", ["randomized", "arpack"])
+@pytest.mark.parametrize("algorithm", ["randomized", "chebyshev", "arpack"])
 def test_reconstructs_a_low_rank_matrix(algorithm: str) -> None:
     a = low_rank(60, 40, 5)
     u, s, vt = truncated_svd(sp.csr_matrix(a), 5, algorithm=algorithm)
@@ -27,21 +31,23 @@ def test_reconstructs_a_low_rank_matrix(algorithm: str) -> None:
     assert np.all(np.diff(s) <= 0)  # largest first
 
 
-def test_matches_dense_svd_on_a_sparse_matrix() -> None:
+@pytest.mark.parametrize("algorithm", ["randomized", "chebyshev"])
+def test_matches_dense_svd_on_a_sparse_matrix(algorithm: str) -> None:
     rng = np.random.default_rng(1)
     a = sp.random(200, 150, density=0.05, random_state=rng, dtype=np.float64)
     a = a + sp.csr_matrix(low_rank(200, 150, 3, seed=2) * 5)
     dense_s = np.linalg.svd(a.toarray(), compute_uv=False)[:4]
-    _, s, _ = truncated_svd(a, 4, n_iter=6)
+    _, s, _ = truncated_svd(a, 4, n_iter=6, algorithm=algorithm)
     np.testing.assert_allclose(s, dense_s, rtol=1e-3)
     _, s_arpack, _ = truncated_svd(a, 4, algorithm="arpack")
     np.testing.assert_allclose(s_arpack, dense_s, rtol=1e-5)
 
 
-def test_deterministic_for_a_seed_and_sign_fixed() -> None:
+@pytest.mark.parametrize("algorithm", ["randomized", "chebyshev"])
+def test_deterministic_for_a_seed_and_sign_fixed(algorithm: str) -> None:
     a = sp.random(80, 70, density=0.1, random_state=3, dtype=np.float32)
-    first = truncated_svd(a, 6, seed=7)
-    second = truncated_svd(a, 6, seed=7)
+    first = truncated_svd(a, 6, seed=7, algorithm=algorithm)
+    second = truncated_svd(a, 6, seed=7, algorithm=algorithm)
     for x, y in zip(first, second):
         np.testing.assert_array_equal(x, y)
     u = first[0]
@@ -50,10 +56,11 @@ def test_deterministic_for_a_seed_and_sign_fixed() -> None:
     assert all(x.dtype == np.float32 for x in first)
 
 
-def test_threads_give_the_same_result() -> None:
+@pytest.mark.parametrize("algorithm", ["randomized", "chebyshev"])
+def test_threads_give_the_same_result(algorithm: str) -> None:
     a = sp.random(300, 300, density=0.05, random_state=4, dtype=np.float32)
-    one = truncated_svd(a, 10, n_threads=1)
-    two = truncated_svd(a, 10, n_threads=2)
+    one = truncated_svd(a, 10, n_threads=1, algorithm=algorithm)
+    two = truncated_svd(a, 10, n_threads=2, algorithm=algorithm)
     for x, y in zip(one, two):
         np.testing.assert_allclose(x, y, atol=1e-4)
 
@@ -110,22 +117,118 @@ def test_bad_parameters() -> None:
     a = sp.random(20, 20, density=0.2, random_state=0)
     with pytest.raises(ValueError, match=r"dim must be smaller than the vocabulary \(20 words\)"):
         truncated_svd(a, 20)
-    with pytest.raises(ValueError, match=r"svd_algorithm must be one of 'randomized', 'arpack'"):
+    with pytest.raises(ValueError, match=r"svd_algorithm must be one of 'randomized', "
+                                         r"'chebyshev', 'arpack'"):
         truncated_svd(a, 3, algorithm="lobpcg")
     with pytest.raises(ValueError, match=r"eig must be a number >= 0.0 and <= 1.0; got 2"):
         embed(np.eye(2), np.ones(2), np.eye(2), eig=2)
 
 
+@pytest.mark.parametrize("algorithm", ["randomized", "chebyshev"])
 @pytest.mark.parametrize("decay", [1e-1, 1e-3, 1e-6])
-def test_randomized_svd_on_steep_and_flat_spectra(decay: float) -> None:
+def test_randomized_svd_on_steep_and_flat_spectra(decay: float, algorithm: str) -> None:
     """One basis per power iteration squares the iterate's condition number: a spectrum
     falling from 1 to 1e-6 must still give the top singular values and vectors."""
     rng = np.random.default_rng(0)
     u0, _ = np.linalg.qr(rng.standard_normal((300, 250)))
     v0, _ = np.linalg.qr(rng.standard_normal((250, 250)))
     a = sp.csr_matrix((u0 * np.geomspace(1, decay, 250)) @ v0.T, dtype=np.float32)
-    u, s, _ = truncated_svd(a, 5, n_iter=4)
+    u, s, _ = truncated_svd(a, 5, n_iter=4, algorithm=algorithm)
     exact = np.linalg.svd(a.toarray().astype(np.float64), compute_uv=False)[:5]
     np.testing.assert_allclose(s, exact, rtol=5e-3)
     # cosines of the principal angles between the found and the true top-5 subspaces
     assert np.linalg.svd(u.T @ u0[:, :5], compute_uv=False).min() > 0.97
+
+
+def test_chebyshev_degrees_by_hand() -> None:
+    assert [_chebyshev_degrees(n) for n in range(7)] == [
+        [], [1], [1, 1], [1, 2], [1, 1, 2], [1, 2, 2], [1, 1, 2, 2]]
+    assert all(sum(_chebyshev_degrees(n)) == n for n in range(30))
+
+
+def _spectrum_matrix(sv: np.ndarray, m: int, n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    u0, _ = np.linalg.qr(rng.standard_normal((m, len(sv))))
+    v0, _ = np.linalg.qr(rng.standard_normal((n, len(sv))))
+    return (u0 * sv) @ v0.T
+
+
+def _span_distance(x: np.ndarray, y: np.ndarray) -> float:
+    """Sine of the largest principal angle between the column spans of x and y."""
+    qx, _ = np.linalg.qr(x.astype(np.float64))
+    qy, _ = np.linalg.qr(y.astype(np.float64))
+    cos = np.linalg.svd(qx.T @ qy, compute_uv=False).min()
+    return float(np.sqrt(max(0.0, 1 - cos ** 2)))
+
+
+@pytest.mark.parametrize("kernels", [True, False])
+@pytest.mark.parametrize("degree", [1, 2, 3, 4])
+def test_chebyshev_filter_matches_the_polynomial_by_eigendecomposition(
+        degree: int, kernels: bool) -> None:
+    """Slow reference: T_degree((2 M - c) / c) q with M = A A.T by its eigenvectors."""
+    sv = np.concatenate([[6.0, 4.0, 3.0], np.linspace(2.0, 1.5, 5), np.linspace(1.4, 0.1, 22)])
+    a = _spectrum_matrix(sv, 40, 36).astype(np.float32)
+    rng = np.random.default_rng(1)
+    q0, _ = np.linalg.qr(rng.standard_normal((40, 10)))
+    q0 = q0.astype(np.float32)
+    dim = 8
+    op = _TiledOperator(sp.csr_matrix(a), 1, tile_width=16, kernels=kernels)
+    try:
+        q, cut = _chebyshev_filter(op, q0.copy(), degree, dim)
+    finally:
+        op.close()
+    a64, q64 = a.astype(np.float64), q0.astype(np.float64)
+    # the cutoff: the dim-th largest Ritz value of M on span(q0)
+    ritz = np.sort(np.linalg.eigvalsh(q64.T @ a64 @ a64.T @ q64))[::-1]
+    np.testing.assert_allclose(cut, ritz[dim - 1], rtol=1e-4)
+    lam, w = np.linalg.eigh(a64 @ a64.T)
+    t = chebyshev.chebval((2 * lam - cut) / cut, [0] * degree + [1])
+    expected = (w * t) @ (w.T @ q64)
+    assert _span_distance(q, expected) < 2e-3
+    np.testing.assert_allclose(q.T @ q, np.eye(10), atol=1e-4)  # a basis, orthonormal
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1), dim=st.integers(1, 6), extra=st.integers(0, 4))
+def test_chebyshev_cutoff_never_exceeds_the_true_eigenvalue(seed: int, dim: int,
+                                                             extra: int) -> None:
+    """Ritz values interlace: the cutoff is at most sigma_dim ** 2, so the filter never
+    damps a wanted direction."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((30, 25)).astype(np.float32)
+    q0, _ = np.linalg.qr(rng.standard_normal((30, dim + extra)))
+    op = _TiledOperator(sp.csr_matrix(a), 1)
+    try:
+        _, cut = _chebyshev_filter(op, q0.astype(np.float32), 1, dim)
+    finally:
+        op.close()
+    sigma = np.linalg.svd(a.astype(np.float64), compute_uv=False)
+    assert 0 < cut <= sigma[dim - 1] ** 2 * (1 + 1e-4)
+
+
+def test_chebyshev_is_more_accurate_than_power_iterations_on_a_flat_spectrum() -> None:
+    """The reason for the solver: where singular values fall slowly past the wanted
+    rank (as in PPMI), filtered steps beat powers of A A.T at the same products."""
+    sv = np.concatenate([np.geomspace(20, 3, 10), np.linspace(2.0, 1.8, 30),
+                         np.linspace(1.79, 0.2, 260)])
+    a = sp.csr_matrix(_spectrum_matrix(sv, 400, 320, seed=3).astype(np.float32))
+    exact_u = np.linalg.svd(a.toarray().astype(np.float64))[0][:, :40]
+
+    def error(algorithm: str, n_iter: int) -> float:
+        u, _, _ = truncated_svd(a, 40, n_iter=n_iter, n_oversamples=5, algorithm=algorithm)
+        return float(40 - np.sum((exact_u.T @ u) ** 2)) / 40  # mean sin^2 of the angles
+
+    cheb4, power4, power6 = error("chebyshev", 4), error("randomized", 4), \
+        error("randomized", 6)
+    assert cheb4 < 0.7 * power4
+    assert cheb4 < power6  # 4 filtered steps beat 6 power iterations
+
+
+def test_chebyshev_below_full_rank() -> None:
+    """Fewer non-zero singular values than dim: the cutoff is 0 and the filter falls
+    back to power steps, still exact on the non-zero part."""
+    a = low_rank(50, 40, 3)
+    u, s, vt = truncated_svd(sp.csr_matrix(a), 6, n_iter=4, algorithm="chebyshev")
+    np.testing.assert_allclose(s[:3], np.geomspace(10, 1, 3), rtol=1e-4)
+    np.testing.assert_allclose(s[3:], 0, atol=1e-3)
+    np.testing.assert_allclose((u * s) @ vt, a, atol=1e-4)

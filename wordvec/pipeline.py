@@ -66,8 +66,8 @@ DEFAULTS: dict[str, Any] = {
     "add_contexts": True,
     "context_weight": 0.45,
     "normalize_parts": True,
-    "svd_algorithm": "randomized",
-    "n_iter": 6,
+    "svd_algorithm": "chebyshev",
+    "n_iter": 4,
     "seed": 0,
 }
 #: Named presets: the parameters that differ from :data:`DEFAULTS` (see
@@ -519,7 +519,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Bytes for the token-id stream and the partial counts; past it they spill to
         temporary files (None: never).  When the counts spilled, the count matrix,
         its PPMI and the SVD's products also stay on disk, block by block
-        (:class:`~wordvec.blocks.BlockMatrix`; randomized SVD only), so memory no
+        (:class:`~wordvec.blocks.BlockMatrix`; not with ARPACK), so memory no
         longer grows with the corpus.  Counts and PPMI are the same either way; the
         SVD's sums differ only in float32 rounding order.
     tmp_dir : str or os.PathLike, optional
@@ -556,9 +556,13 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Scale each word's ``w`` and ``c`` to unit length before adding them (ignored
         without ``add_contexts``).  With the weight 0.45 this keeps most of w+c's gain
         in similarity and loses little on analogies (``benchmarks/HYPERPARAMS.md``).
-    svd_algorithm : {"randomized", "arpack"}, default="randomized"
-    n_iter : int, default=6
-        Power iterations of the randomized SVD.
+    svd_algorithm : {"chebyshev", "randomized", "arpack"}, default="chebyshev"
+        Subspace iteration from a random start with Chebyshev filters, or with power
+        iterations (Halko et al. 2011), or ARPACK (see :func:`~wordvec.reduce.truncated_svd`).
+    n_iter : int, default=4
+        Steps of the subspace SVD (each one product with ``A.T`` and one with ``A``).
+        4 Chebyshev steps are more accurate than the 6 power iterations of the
+        previous default on every rank of the wiki sample's SVD (``benchmarks/RESULTS.md``).
     seed : int, default=0
         Seed of subsampling and of the SVD; a build is deterministic for a seed.
 
@@ -577,7 +581,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     vocab, matrix, count_params, count_stats = _count(
         corpus, tokenizer=tokenizer, glob=glob, progress=progress, n_jobs=n_jobs,
         max_memory=max_memory, tmp_dir=tmp_dir,
-        on_disk=p["svd_algorithm"] == "randomized",  # ARPACK needs the matrix in memory
+        on_disk=p["svd_algorithm"] != "arpack",  # ARPACK needs the matrix in memory
         **{k: p[k] for k in COUNT_KEYS})
     box = [matrix]  # _weight_and_reduce takes it out, to free it before the SVD
     del matrix
@@ -640,7 +644,7 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     if isinstance(counts, BlockMatrix):
         counts.close()
     del counts
-    if isinstance(weighted, sp.csr_matrix) and p["svd_algorithm"] == "randomized":
+    if isinstance(weighted, sp.csr_matrix) and p["svd_algorithm"] != "arpack":
         weighted = TiledMatrix(weighted)  # cut for the products; the CSR copy is freed
     timings["weight"] = time.perf_counter() - t0
     stats["ppmi_nnz"] = int(weighted.nnz)
@@ -660,7 +664,7 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
                     context_weight=p["context_weight"], normalize_parts=p["normalize_parts"])
     timings["svd"] = time.perf_counter() - t0
     stats["singular_values"] = [float(x) for x in s[:10]]
-    if p["svd_algorithm"] == "randomized":  # which sparse products the SVD used
+    if p["svd_algorithm"] != "arpack":  # which sparse products the SVD used
         stats["svd_products"] = "compiled" if _kernels.load() is not None else "scipy"
     params_out = {**count_params, **{k: p[k] for k in REDUCE_KEYS}}
     return WordVectors(vectors, vocab.words, vocab.counts, params=params_out, stats=stats)

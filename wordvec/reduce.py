@@ -4,12 +4,17 @@
 optionally ``W + C`` with context vectors ``C = V_d * S_d ** eig`` (both rows
 normalized first and ``C`` weighted, if asked: see :func:`embed`).
 
-The default solver is a randomized range finder with power iterations (Halko,
-Martinsson & Tropp 2011) in float32: cache-tiled sparse products on all cores
-(compiled kernels from :mod:`wordvec._kernels` where a C compiler is available, else
-SciPy's), one Cholesky-QR basis (BLAS-3) per power iteration, and the small SVD
-through a k x k eigendecomposition.  ARPACK (``scipy.sparse.linalg.svds``) is the
-exact alternative.  Signs are fixed so that
+Two subspace iterations from a random start share one machinery in float32:
+cache-tiled sparse products on all cores (compiled kernels from :mod:`wordvec._kernels`
+where a C compiler is available, else SciPy's), one Cholesky-QR basis (BLAS-3) per
+step, and the small SVD through a k x k eigendecomposition.  ``"randomized"`` is the
+range finder with power iterations of Halko, Martinsson & Tropp (2011): each step
+multiplies by ``A A.T``.  ``"chebyshev"`` multiplies by Chebyshev polynomials of
+``A A.T`` instead (Chebyshev-filtered subspace iteration, Zhou & Saad 2007), which
+damp every direction below a cutoff and grow the wanted ones much faster than powers
+do where the spectrum is flat, as PPMI spectra are: at the same number of products it
+is markedly more accurate, so fewer products give the same accuracy.  ARPACK
+(``scipy.sparse.linalg.svds``) is the exact alternative.  Signs are fixed so that
 each component's largest-magnitude entry in ``U`` is positive, so results are
 deterministic for a given ``seed``.
 """
@@ -34,7 +39,8 @@ __all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS"]
 
 _T = TypeVar("_T")
 
-SVD_ALGORITHMS = ("randomized", "arpack")
+SVD_ALGORITHMS = ("randomized", "chebyshev", "arpack")
+_SUBSPACE = ("randomized", "chebyshev")  # the solvers that take a TiledMatrix / BlockMatrix
 _BLOCK_COLUMNS = 32  # columns of X per block (one thread each)
 
 
@@ -321,17 +327,21 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
     Parameters
     ----------
     matrix : sparse matrix, ndarray, TiledMatrix or BlockMatrix of shape (m, n)
-        A :class:`~wordvec.blocks.BlockMatrix` stays on disk (randomized solver
-        only): each product reads it block by block.  A :class:`TiledMatrix` is the
-        matrix already cut for the products (randomized solver only).
+        A :class:`~wordvec.blocks.BlockMatrix` stays on disk (randomized and
+        chebyshev solvers): each product reads it block by block.  A
+        :class:`TiledMatrix` is the matrix already cut for the products (same solvers).
     dim : int
         Number of components, ``1 <= dim < min(m, n)``.
-    algorithm : {"randomized", "arpack"}, default="randomized"
-        Randomized subspace iteration (Halko et al. 2011) or ARPACK's Lanczos.
+    algorithm : {"randomized", "chebyshev", "arpack"}, default="randomized"
+        Subspace iteration from a random start with power iterations (Halko et al.
+        2011) or with Chebyshev filters (Zhou & Saad 2007; see :func:`_chebyshev_svd`),
+        or ARPACK's Lanczos.
     n_iter : int, default=3
-        Power iterations of the randomized solver (more is more exact, and slower).
+        Steps of the subspace solvers, each a product with ``A.T`` and one with ``A``
+        (more is more exact, and slower): power iterations, or the total degree of
+        the Chebyshev filters.
     n_oversamples : int, default=20
-        Extra random directions of the randomized solver.
+        Extra random directions of the subspace solvers.
     seed : int, default=0
         Seed of the random start; the result is deterministic for a given seed.
     n_threads : int, optional
@@ -350,12 +360,13 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
     n_iter = check_int("n_iter", n_iter, low=0)  # type: ignore[assignment]
     n_oversamples = check_int("n_oversamples", n_oversamples, low=0)  # type: ignore[assignment]
     seed = check_int("seed", seed)  # type: ignore[assignment]
+    solver = _chebyshev_svd if algorithm == "chebyshev" else _randomized_svd
     if isinstance(matrix, (BlockMatrix, TiledMatrix)):
-        if algorithm != "randomized":
+        if algorithm not in _SUBSPACE:
             raise ValueError(f"svd_algorithm={algorithm!r} needs a sparse matrix; a "
-                             f"{type(matrix).__name__} takes 'randomized'")
-        u, s, vt = _randomized_svd(matrix, dim, n_iter, n_oversamples, seed,
-                                   n_threads or default_n_jobs(), progress)
+                             f"{type(matrix).__name__} takes 'randomized' or 'chebyshev'")
+        u, s, vt = solver(matrix, dim, n_iter, n_oversamples, seed,
+                          n_threads or default_n_jobs(), progress)
         u, vt = _flip_signs(u, vt)
         return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
     a = sp.csr_matrix(matrix, dtype=np.float32)
@@ -367,8 +378,8 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
         order = np.argsort(-s)
         u, s, vt = u[:, order], s[order], vt[order]
     else:
-        u, s, vt = _randomized_svd(a, dim, n_iter, n_oversamples, seed,
-                                   n_threads or default_n_jobs(), progress)
+        u, s, vt = solver(a, dim, n_iter, n_oversamples, seed,
+                          n_threads or default_n_jobs(), progress)
     u, vt = _flip_signs(u, vt)
     return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
 
@@ -423,6 +434,138 @@ def _randomized_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_it
         q = _orthonormal(y)
         del y
         bt = op.rmatmat(q)  # B.T = A.T @ Q, shape (n, k)
+        if bar is not None:
+            bar.update()
+    finally:
+        op.close()
+        if bar is not None:
+            bar.close()
+    return _project_svd(q, bt, dim)
+
+
+def _chebyshev_degrees(n_iter: int) -> list[int]:
+    """Degrees of the Chebyshev filters for ``n_iter`` steps (they sum to ``n_iter``).
+
+    Filters of degree 2, the cutoff re-estimated before each; the first one (odd
+    ``n_iter``) or two (even) have degree 1, because the cutoff estimated from the random
+    start is poor.  On the wiki sample (dim 500) this ordering beat degree-1, degree-3
+    and other orders of degree-2 filters at 4 and 6 steps (``benchmarks/RESULTS.md``).
+    """
+    if n_iter <= 0:
+        return []
+    if n_iter <= 2:
+        return [1] * n_iter
+    lead = [1] if n_iter % 2 else [1, 1]
+    return lead + [2] * ((n_iter - len(lead)) // 2)
+
+
+def _orthonormal_factor(y: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``y = q s`` with ``q`` a well-conditioned basis of ``y``'s columns, ``s`` (k x k,
+    float64) upper triangular; ``s`` is None where ``y`` is numerically rank-deficient.
+
+    One CholeskyQR pass with the Gram in float64: a Chebyshev step spreads the columns'
+    scales by about ``4 (s_1 / s_cut) ** 2`` (~1e3 on PPMI), whose square a float32 Gram
+    would not hold.  Householder QR where Cholesky fails.
+    """
+    y64 = y.astype(np.float64)
+    gram = y64.T @ y64
+    del y64
+    try:
+        low = np.linalg.cholesky(gram)
+        inv_t = scipy.linalg.solve_triangular(low, np.eye(len(low)), lower=True,
+                                              check_finite=False).T
+        if np.all(np.isfinite(inv_t)):
+            return y @ inv_t.astype(y.dtype), low.T
+    except np.linalg.LinAlgError:
+        pass
+    q, r = scipy.linalg.qr(y, mode="economic", check_finite=False)
+    d = np.abs(np.diag(r))
+    full_rank = d.size and d.min() > d.max() * 1e-5
+    return np.ascontiguousarray(q, dtype=y.dtype), (r.astype(np.float64) if full_rank
+                                                     else None)
+
+
+def _chebyshev_filter(op: _TiledOperator | _BlockOperator, q: np.ndarray, degree: int,
+                      dim: int, bar: object = None) -> tuple[np.ndarray, float]:
+    """Basis of ``T_degree(L) q`` with ``L = (2 A A.T - c) / c``, ``c`` the cutoff.
+
+    ``L`` maps the eigenvalues ``[0, c]`` of ``A A.T`` to ``[-1, 1]``, where Chebyshev
+    polynomials stay in ``[-1, 1]``; above ``c`` they grow like ``exp(degree *
+    acosh(x))``, much faster than powers near the cutoff.  ``c`` is the ``dim``-th
+    largest Ritz value of ``A A.T`` on ``span(q)``: Ritz values never exceed the true
+    eigenvalues of the same rank, so no wanted direction is damped.  The three-term
+    recurrence ``Y_j+1 = 2 L Y_j - Y_j-1`` runs on bases: with ``Y_j = Q_j R_j`` and
+    ``Q_j+1 S_j+1 = Y_j+1 R_j^-1``, the next step is ``2 L Q_j - Q_j-1 S_j^-1`` (only the
+    last triangular factor is needed).  Returns the basis and ``c`` (0: the Ritz values
+    were zero, and the filter fell back to power steps).
+    """
+    z = op.rmatmat(q)
+    gram = (z.T @ z).astype(np.float64)  # = Q.T A A.T Q: the Ritz values
+    ritz = scipy.linalg.eigvalsh(gram, check_finite=False)[::-1]
+    cut = float(ritz[min(dim, len(ritz)) - 1])
+    if not cut > ritz[0] * 1e-12:  # rank below dim: plain power steps
+        cut = 0.0
+    half = np.float32(cut / 2)
+    prev: np.ndarray | None = None
+    s: np.ndarray | None = None
+    for j in range(degree):
+        if j:
+            z = op.rmatmat(q)
+        y = op.matmat(z)
+        del z
+        if bar is not None:
+            bar.update(2)  # type: ignore[attr-defined]
+        if cut == 0.0:
+            q = _orthonormal(y, passes=1)
+            continue
+        y -= half * q  # L q = (A A.T q - c/2 q) / (c/2)
+        if j == 0:
+            y /= half
+        else:  # 2 L Q_j - Q_j-1 S_j^-1
+            y *= np.float32(2) / half
+            assert prev is not None and s is not None
+            s_inv = scipy.linalg.solve_triangular(s, np.eye(len(s)), lower=False,
+                                                  check_finite=False)
+            y -= prev @ s_inv.astype(np.float32)
+        new_q, s = _orthonormal_factor(y)
+        del y
+        prev, q = q, new_q
+        if s is None:  # lost rank: the rest of this filter as power steps
+            cut = 0.0
+    return q, cut
+
+
+def _chebyshev_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter: int,
+                   n_oversamples: int, seed: int, n_threads: int, progress: bool
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Chebyshev-filtered subspace iteration from a random start, then Rayleigh-Ritz.
+
+    Same start, products and final projection as :func:`_randomized_svd`; the steps
+    apply the filters of :func:`_chebyshev_degrees` (see :func:`_chebyshev_filter`)
+    instead of powers of ``A A.T``.  On the wiki sample's PPMI matrix (dim 500, whose
+    singular values fall only from 221 to 205 between ranks 300 and 500) 4 filtered
+    steps are more accurate than 6 power iterations on every rank, with 10 products
+    instead of 14 (``benchmarks/RESULTS.md``).
+    """
+    m, n = a.shape
+    k = min(dim + n_oversamples, min(m, n))
+    rng = np.random.default_rng(seed)
+    op: _TiledOperator | _BlockOperator
+    op = _BlockOperator(a, n_threads) if isinstance(a, BlockMatrix) else \
+        _TiledOperator(a, n_threads)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
+    try:
+        q = _orthonormal(op.matmat(rng.standard_normal((n, k), dtype=np.float32)), passes=1)
+        if bar is not None:
+            bar.update()
+        for degree in _chebyshev_degrees(n_iter):
+            q, _ = _chebyshev_filter(op, q, degree, dim, bar)
+        # q is near-orthonormal already (float64-Gram Cholesky): one float32 pass is enough
+        q = _orthonormal(q, passes=1)
+        bt = op.rmatmat(q)
         if bar is not None:
             bar.update()
     finally:
