@@ -300,9 +300,7 @@ def _orthonormal(x: np.ndarray, *, passes: int = 2) -> np.ndarray:
     q = x
     for _ in range(passes):
         if passes > 1:
-            x64 = q.astype(np.float64)
-            gram = x64.T @ x64
-            del x64
+            gram = _gram64(q)
         else:
             gram = (q.T @ q).astype(np.float64)
         try:
@@ -392,9 +390,7 @@ def _project_svd(q: np.ndarray, bt: np.ndarray, dim: int
     ``V = B.T W / S``: three BLAS-3 products instead of a LAPACK SVD of an (n x k)
     matrix, the same triplets up to rounding.
     """
-    b64 = bt.astype(np.float64)
-    gram = b64.T @ b64
-    del b64
+    gram = _gram64(bt)
     evals, w = scipy.linalg.eigh(gram, check_finite=False)
     order = np.argsort(evals)[::-1][:dim]
     s = np.sqrt(np.maximum(evals[order], 0.0))
@@ -459,23 +455,33 @@ def _chebyshev_degrees(n_iter: int) -> list[int]:
     return lead + [2] * ((n_iter - len(lead)) // 2)
 
 
-def _orthonormal_factor(y: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+def _gram64(x: np.ndarray, rows: int = 4096) -> np.ndarray:
+    """``x.T @ x`` in float64, converting ``rows`` rows at a time (no float64 copy of
+    ``x``: allocating and first touching one cost more than the product itself)."""
+    gram = np.zeros((x.shape[1], x.shape[1]))
+    for lo in range(0, x.shape[0], rows):
+        part = x[lo:lo + rows].astype(np.float64)
+        gram += part.T @ part
+    return gram
+
+
+def _orthonormal_factor(y: np.ndarray, out: np.ndarray | None = None
+                        ) -> tuple[np.ndarray, np.ndarray | None]:
     """``y = q s`` with ``q`` a well-conditioned basis of ``y``'s columns, ``s`` (k x k,
     float64) upper triangular; ``s`` is None where ``y`` is numerically rank-deficient.
 
     One CholeskyQR pass with the Gram in float64: a Chebyshev step spreads the columns'
     scales by about ``4 (s_1 / s_cut) ** 2`` (~1e3 on PPMI), whose square a float32 Gram
-    would not hold.  Householder QR where Cholesky fails.
+    would not hold.  Householder QR where Cholesky fails.  ``q`` is written into
+    ``out`` if given (same shape and dtype as ``y``, not ``y`` itself).
     """
-    y64 = y.astype(np.float64)
-    gram = y64.T @ y64
-    del y64
+    gram = _gram64(y)
     try:
         low = np.linalg.cholesky(gram)
         inv_t = scipy.linalg.solve_triangular(low, np.eye(len(low)), lower=True,
                                               check_finite=False).T
         if np.all(np.isfinite(inv_t)):
-            return y @ inv_t.astype(y.dtype), low.T
+            return np.matmul(y, inv_t.astype(y.dtype), out=out), low.T
     except np.linalg.LinAlgError:
         pass
     q, r = scipy.linalg.qr(y, mode="economic", check_finite=False)
@@ -527,7 +533,8 @@ def _chebyshev_filter(op: _TiledOperator | _BlockOperator, q: np.ndarray, degree
             s_inv = scipy.linalg.solve_triangular(s, np.eye(len(s)), lower=False,
                                                   check_finite=False)
             y -= prev @ s_inv.astype(np.float32)
-        new_q, s = _orthonormal_factor(y)
+        # the old Q_j-1 is dead now: its memory takes Q_j+1 (no fresh 150 MB per step)
+        new_q, s = _orthonormal_factor(y, out=prev)
         del y
         prev, q = q, new_q
         if s is None:  # lost rank: the rest of this filter as power steps
