@@ -332,7 +332,7 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
         Number of components, ``1 <= dim < min(m, n)``.
     algorithm : {"randomized", "chebyshev", "arpack"}, default="randomized"
         Subspace iteration from a random start with power iterations (Halko et al.
-        2011) or with Chebyshev filters (Zhou & Saad 2007; see :func:`_chebyshev_svd`),
+        2011) or with Chebyshev filters (Zhou & Saad 2007; see :func:`_chebyshev_filter`),
         or ARPACK's Lanczos.
     n_iter : int, default=3
         Steps of the subspace solvers, each a product with ``A.T`` and one with ``A``
@@ -358,13 +358,13 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
     n_iter = check_int("n_iter", n_iter, low=0)  # type: ignore[assignment]
     n_oversamples = check_int("n_oversamples", n_oversamples, low=0)  # type: ignore[assignment]
     seed = check_int("seed", seed)  # type: ignore[assignment]
-    solver = _chebyshev_svd if algorithm == "chebyshev" else _randomized_svd
     if isinstance(matrix, (BlockMatrix, TiledMatrix)):
         if algorithm not in _SUBSPACE:
             raise ValueError(f"svd_algorithm={algorithm!r} needs a sparse matrix; a "
                              f"{type(matrix).__name__} takes 'randomized' or 'chebyshev'")
-        u, s, vt = solver(matrix, dim, n_iter, n_oversamples, seed,
-                          n_threads or default_n_jobs(), progress)
+        u, s, vt = _subspace_svd(matrix, dim, n_iter, n_oversamples, seed,
+                                 n_threads or default_n_jobs(), progress,
+                                 algorithm == "chebyshev")
         u, vt = _flip_signs(u, vt)
         return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
     a = sp.csr_matrix(matrix, dtype=np.float32)
@@ -376,8 +376,9 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
         order = np.argsort(-s)
         u, s, vt = u[:, order], s[order], vt[order]
     else:
-        u, s, vt = solver(a, dim, n_iter, n_oversamples, seed,
-                          n_threads or default_n_jobs(), progress)
+        u, s, vt = _subspace_svd(a, dim, n_iter, n_oversamples, seed,
+                                 n_threads or default_n_jobs(), progress,
+                                 algorithm == "chebyshev")
     u, vt = _flip_signs(u, vt)
     return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
 
@@ -401,9 +402,17 @@ def _project_svd(q: np.ndarray, bt: np.ndarray, dim: int
     return u, s, v.T
 
 
-def _randomized_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter: int,
-                    n_oversamples: int, seed: int, n_threads: int, progress: bool
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _subspace_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter: int,
+                  n_oversamples: int, seed: int, n_threads: int, progress: bool,
+                  chebyshev: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Subspace iteration from a random start, then Rayleigh-Ritz (``B = Q.T A``).
+
+    Steps are powers of ``A A.T`` (Halko et al. 2011) or, with ``chebyshev``, the
+    filters of :func:`_chebyshev_degrees` (see :func:`_chebyshev_filter`).  On the wiki
+    sample's PPMI matrix (dim 500, whose singular values fall only from 221 to 205
+    between ranks 300 and 500) 4 filtered steps are more accurate than 6 power
+    iterations on every rank, with 10 products instead of 14 (``benchmarks/RESULTS.md``).
+    """
     m, n = a.shape
     k = min(dim + n_oversamples, min(m, n))
     rng = np.random.default_rng(seed)
@@ -418,17 +427,26 @@ def _randomized_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_it
         y = op.matmat(rng.standard_normal((n, k), dtype=np.float32))
         if bar is not None:
             bar.update()
-        for _ in range(n_iter):
-            # One basis per power iteration, not one per product: A.T @ Q goes straight
-            # back through A.  Y = A A.T Q has condition ~ (s_1 / s_k)**2, which float32
-            # holds for PPMI spectra (~17**2 on the wiki sample); a Gram too ill-conditioned
-            # for Cholesky falls back to Householder QR in _orthonormal.  Same scores to
-            # 4 decimals on every benchmark, 6 fewer Cholesky-QRs (-4.5 s at dim 500).
-            y = op.matmat(op.rmatmat(_orthonormal(y, passes=1)))
-            if bar is not None:
-                bar.update(2)
-        q = _orthonormal(y)
-        del y
+        if chebyshev:
+            q = _orthonormal(y, passes=1)
+            del y
+            for degree in _chebyshev_degrees(n_iter):
+                q, _ = _chebyshev_filter(op, q, degree, dim, bar)
+            # near-orthonormal already (float64-Gram Cholesky): one float32 pass is enough
+            q = _orthonormal(q, passes=1)
+        else:
+            for _ in range(n_iter):
+                # One basis per power iteration, not one per product: A.T @ Q goes
+                # straight back through A.  Y = A A.T Q has condition ~ (s_1 / s_k)**2,
+                # which float32 holds for PPMI spectra (~17**2 on the wiki sample); a Gram
+                # too ill-conditioned for Cholesky falls back to Householder QR in
+                # _orthonormal.  Same scores to 4 decimals on every benchmark, 6 fewer
+                # Cholesky-QRs (-4.5 s at dim 500).
+                y = op.matmat(op.rmatmat(_orthonormal(y, passes=1)))
+                if bar is not None:
+                    bar.update(2)
+            q = _orthonormal(y)
+            del y
         bt = op.rmatmat(q)  # B.T = A.T @ Q, shape (n, k)
         if bar is not None:
             bar.update()
@@ -437,7 +455,6 @@ def _randomized_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_it
         if bar is not None:
             bar.close()
     return _project_svd(q, bt, dim)
-
 
 def _chebyshev_degrees(n_iter: int) -> list[int]:
     """Degrees of the Chebyshev filters for ``n_iter`` steps (they sum to ``n_iter``).
@@ -540,46 +557,6 @@ def _chebyshev_filter(op: _TiledOperator | _BlockOperator, q: np.ndarray, degree
         if s is None:  # lost rank: the rest of this filter as power steps
             cut = 0.0
     return q, cut
-
-
-def _chebyshev_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter: int,
-                   n_oversamples: int, seed: int, n_threads: int, progress: bool
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Chebyshev-filtered subspace iteration from a random start, then Rayleigh-Ritz.
-
-    Same start, products and final projection as :func:`_randomized_svd`; the steps
-    apply the filters of :func:`_chebyshev_degrees` (see :func:`_chebyshev_filter`)
-    instead of powers of ``A A.T``.  On the wiki sample's PPMI matrix (dim 500, whose
-    singular values fall only from 221 to 205 between ranks 300 and 500) 4 filtered
-    steps are more accurate than 6 power iterations on every rank, with 10 products
-    instead of 14 (``benchmarks/RESULTS.md``).
-    """
-    m, n = a.shape
-    k = min(dim + n_oversamples, min(m, n))
-    rng = np.random.default_rng(seed)
-    op: _TiledOperator | _BlockOperator
-    op = _BlockOperator(a, n_threads) if isinstance(a, BlockMatrix) else \
-        _TiledOperator(a, n_threads)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
-    try:
-        q = _orthonormal(op.matmat(rng.standard_normal((n, k), dtype=np.float32)), passes=1)
-        if bar is not None:
-            bar.update()
-        for degree in _chebyshev_degrees(n_iter):
-            q, _ = _chebyshev_filter(op, q, degree, dim, bar)
-        # q is near-orthonormal already (float64-Gram Cholesky): one float32 pass is enough
-        q = _orthonormal(q, passes=1)
-        bt = op.rmatmat(q)
-        if bar is not None:
-            bar.update()
-    finally:
-        op.close()
-        if bar is not None:
-            bar.close()
-    return _project_svd(q, bt, dim)
 
 
 def _flip_signs(u: np.ndarray, vt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
