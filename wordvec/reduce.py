@@ -456,6 +456,7 @@ def _subspace_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter
             bar.close()
     return _project_svd(q, bt, dim)
 
+
 def _chebyshev_degrees(n_iter: int) -> list[int]:
     """Degrees of the Chebyshev filters for ``n_iter`` steps (they sum to ``n_iter``).
 
@@ -520,7 +521,8 @@ def _chebyshev_filter(op: _TiledOperator | _BlockOperator, q: np.ndarray, degree
     recurrence ``Y_j+1 = 2 L Y_j - Y_j-1`` runs on bases: with ``Y_j = Q_j R_j`` and
     ``Q_j+1 S_j+1 = Y_j+1 R_j^-1``, the next step is ``2 L Q_j - Q_j-1 S_j^-1`` (only the
     last triangular factor is needed).  Returns the basis and ``c`` (0: the Ritz values
-    were zero, and the filter fell back to power steps).
+    were zero, and the filter fell back to power steps).  ``q`` is consumed: its memory
+    may hold a later basis.
     """
     z = op.rmatmat(q)
     gram = (z.T @ z).astype(np.float64)  # = Q.T A A.T Q: the Ritz values
