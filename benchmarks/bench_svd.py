@@ -1,6 +1,7 @@
 """Issue 5: the truncated SVD of a corpus's PPMI matrix -- time, accuracy and scores.
 
-Counts the corpus once with the default counting parameters (``--counts`` caches them),
+Counts the corpus once with the default counting parameters (cached in ``--cache``, as
+``study_hyperparams.py`` does),
 weights it with the default PPMI, cuts it for the products once, and then, for each
 ``--dims`` and each ``--solvers`` entry (``ALGORITHM:N_ITER``), runs the SVD with the
 seeds of ``--seeds``, solvers interleaved so that a slow period of this shared
@@ -18,7 +19,7 @@ machine hits them alike.  For each run it reports
     python benchmarks/bench_svd.py --corpus wiki --dims 500 300 \\
         --solvers randomized:6 chebyshev:4 --seeds 0 1 2 --json /tmp/svd.json
 
-Results: ``benchmarks/RESULTS.md``, "SVD: Chebyshev-filtered subspace iteration".
+Results: ``benchmarks/RESULTS.md``, "Chebyshev-filtered SVD".
 """
 
 from __future__ import annotations
@@ -63,18 +64,9 @@ def accuracy(ref: tuple[np.ndarray, np.ndarray], u: np.ndarray, s: np.ndarray
     return out
 
 
-def get_counts(corpus: str, cache: Path | None) -> wordvec.Cooccurrences:
-    if cache is not None and cache.exists():
-        return wordvec.Cooccurrences.load(cache)
-    counts = wordvec.count(wordvec.Corpus(*study.CORPORA[corpus], progress=False),
-                           progress=False)
-    if cache is not None:
-        counts.save(cache)
-    return counts
-
-
 def run(args: argparse.Namespace) -> list[dict[str, Any]]:
-    counts = get_counts(args.corpus, args.counts)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    counts, _ = study.get_counts(args.corpus, {}, args.cache)  # {}: the default counting
     weighted = TiledMatrix(ppmi(counts.matrix,
                                 context_smoothing=wordvec.DEFAULTS["context_smoothing"],
                                 shift=wordvec.DEFAULTS["shift"]))
@@ -108,7 +100,6 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     """Markdown: one row per (corpus, dim, solver), medians of time, means otherwise."""
-    acc_cols = [k for k in rows[0] if k.startswith(("sigma", "sub@"))] if rows else []
     lines = []
     for corpus, dim in dict.fromkeys((r["corpus"], r["dim"]) for r in rows):
         sel = [r for r in rows if r["corpus"] == corpus and r["dim"] == dim]
@@ -129,7 +120,8 @@ def table(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", choices=sorted(study.CORPORA), default="wiki")
-    ap.add_argument("--counts", type=Path, help="cache of the counts (.npz)")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/wordvec-study/counts"),
+                    help="folder of cached counts (shared with study_hyperparams.py)")
     ap.add_argument("--dims", type=int, nargs="+", default=[500])
     ap.add_argument("--solvers", nargs="+", default=["randomized:6", "chebyshev:4"])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
