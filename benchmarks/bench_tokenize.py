@@ -4,8 +4,8 @@ Reads the first ``--files`` files of the wiki sample once (WikiExtractor documen
 times, on one core and ``--repeat`` times each (median), every step a tokenizing worker
 does per document: lowercasing, the tokenizer's regular expression over the whole text
 (the definition), ``Tokenizer`` itself (whitespace pieces of letters only skip the
-regex; the same tokens, checked here), mapping tokens to ids (``dict`` lookups, as
-``wordvec.pipeline`` does), and ``Tokenizer`` + mapping.  Prints tokens per second per
+regex; the same tokens, checked here), mapping tokens to ids (``dict`` lookups), ``Tokenizer`` + mapping (the Python path), and
+:class:`~wordvec.tokenize.TokenIds` (the compiled path ``wordvec.pipeline``'s workers run).  Prints tokens per second per
 core for each, and the implied limit of read + tokenize on ``--cores`` cores, which
 bounds read + tokenize + count.
 
@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from wordvec.corpus import iter_file
-from wordvec.pipeline import _doc_ids, _TypeIndex
-from wordvec.tokenize import Tokenizer
+from wordvec.tokenize import TokenIds, Tokenizer, _doc_ids, _TypeIndex
 
 SAMPLE = Path(__file__).resolve().parents[1].parent / "shared/corpora/enwiki-2015-sample"
 
@@ -69,6 +68,18 @@ def main(argv: list[str] | None = None) -> int:
         for d in docs:
             _doc_ids(index, tok(d))
 
+    def token_ids() -> None:
+        ids = TokenIds(tok)
+        if not ids.compiled:
+            raise SystemExit("the kernels do not load: TokenIds runs in Python")
+        batch: list[str] = []
+        for d in docs:
+            batch.append(d)
+            if sum(map(len, batch)) >= 4 << 20:
+                ids(batch)
+                batch = []
+        ids(batch)
+
     steps: list[tuple[str, float]] = [
         ("read + decode + split documents (once)", t_read),
         ("lowercase", _median_time(lambda: [d.lower() for d in docs], args.repeat)),
@@ -77,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         ("Tokenizer: lowercase + whitespace pieces, regex on non-letter pieces",
          _median_time(lambda: [tok(d) for d in docs], args.repeat)),
         ("map tokens to ids (dict + np.fromiter)", _median_time(map_ids, args.repeat)),
-        ("Tokenizer + map to ids (a worker's loop)",
+        ("Tokenizer + map to ids (the Python loop)",
          _median_time(tokenize_and_map, args.repeat)),
+        ("TokenIds in batches of 4M characters (compiled ASCII path; a worker's loop)",
+         _median_time(token_ids, args.repeat)),
     ]
     mb = sum(f.stat().st_size for f in files) / 1e6
     print(f"{len(files)} files, {mb:.1f} MB, {len(docs):,} documents, {n:,} tokens; one core")

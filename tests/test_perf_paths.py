@@ -76,6 +76,16 @@ def test_parallel_tokenizing_equals_serial(corpus_dir: Path, tokenizer: Tokenize
     assert serial.stats["read"]["replaced_characters"] == 1
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_compiled_tokenizing_equals_python(corpus_dir: Path, n_jobs: int,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    kw = dict(min_count=1, subsample=0.01, window=3, progress=False, n_jobs=n_jobs)
+    compiled = wordvec.count(corpus_dir, **kw)
+    monkeypatch.setattr("wordvec._kernels.load", lambda: None)  # tokenizer, index and sort in Python
+    python = wordvec.count(corpus_dir, **kw)
+    _assert_same_counts(compiled, python)
+
+
 def test_spilled_counting_equals_in_memory(corpus_dir: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     kw = dict(min_count=1, subsample=0.0, window=4, progress=False)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec.tokenize import NUMBER_PATTERN, WORD_PATTERN, Tokenizer
+from wordvec import _kernels
+from wordvec.tokenize import (NUMBER_PATTERN, SEPARATOR, WORD_PATTERN, TokenIds, Tokenizer,
+                              TypeIndex)
 
 
 def test_default_lowercases_unicode_words() -> None:
@@ -67,3 +70,62 @@ def test_fast_path_equals_one_regex_over_the_text(text: str, numbers: str,
     elif numbers == "token":
         expected = ["<num>" if t[0].isdigit() else t for t in expected]
     assert Tokenizer(lowercase=lowercase, numbers=numbers)(text) == expected
+
+
+_ASCII_TRICKY = ("ab", "Ab", "x", "don't", "a'", "'b", "12", "1,000", "3.14.", "1.", ".5",
+                 "a1b", "_", "-", "!", "'", "\x00", " ", "  ", "\n", "\t", "\x0b", "\x1f")
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs=st.lists(st.lists(st.sampled_from(_TRICKY + _ASCII_TRICKY) | st.characters(),
+                              max_size=30).map("".join), max_size=6),
+       numbers=st.sampled_from(["keep", "zero", "drop", "token"]), lowercase=st.booleans())
+def test_compiled_token_ids_equal_python(docs: list[str], numbers: str,
+                                         lowercase: bool) -> None:
+    tokenizer = Tokenizer(lowercase=lowercase, numbers=numbers)
+    compiled = TokenIds(tokenizer)
+    if not compiled.compiled:
+        pytest.skip(f"no kernels: {_kernels.status()}")
+    python = TokenIds(tokenizer, use_kernels=False)
+    assert not python.compiled
+    got_ids = []
+    for batch in (docs, docs[::-1]):  # a second batch meets types seen in the first
+        got, expected = compiled(batch), python(batch)
+        np.testing.assert_array_equal(got[0], expected[0])
+        assert got[1] == expected[1]
+        new_c, new_p = compiled.take_new(), python.take_new()
+        assert new_c[0] == new_p[0]
+        np.testing.assert_array_equal(new_c[1], new_p[1])
+        got_ids.extend(got[0].tolist())
+    # the definition: the tokenizer on each document, tokens numbered in first-seen order
+    index: dict[str, int] = {}
+    ids: list[int] = []
+    for doc in docs + docs[::-1]:
+        tokens = tokenizer(doc)
+        ids.extend(index.setdefault(t, len(index)) for t in tokens)
+        ids.extend([SEPARATOR] if tokens else [])
+    assert got_ids == ids
+    assert compiled.index.words(0, len(compiled.index)) == list(index)
+
+
+def test_token_ids_by_hand() -> None:
+    ids = TokenIds(Tokenizer(numbers="zero"))
+    got, n = ids(["Café 1,234 x1y", "", "don't DON'T naïve\u00a0x", "!!"])
+    assert n == 9
+    assert got.tolist() == [0, 1, 2, 3, 4, SEPARATOR, 5, 5, 6, 2, SEPARATOR]
+    blob, ends = ids.take_new()
+    bounds = [0, *ends.tolist()]
+    assert [blob[a:b].decode() for a, b in zip(bounds[:-1], bounds[1:])] == \
+        ["café", "0,000", "x", "0", "y", "don't", "naïve"]
+    assert ids.take_new()[1].size == 0
+    assert ids.index.words(0, len(ids.index))[-2:] == ["don't", "naïve"]
+
+
+def test_type_index_with_and_without_kernels() -> None:
+    for use_kernels in (True, False):
+        index = TypeIndex(use_kernels=use_kernels)
+        assert index.ids(["é", "b", "é", "a" * 20]).tolist() == [0, 1, 0, 2]
+        assert index.ids_packed("bé".encode(), [1, 3]).tolist() == [1, 0]
+        assert index.words(1, 3) == ["b", "a" * 20]
+        blob, ends = index.packed(0, 3)
+        assert blob == "éb".encode() + b"a" * 20 and ends.tolist() == [2, 3, 23]

@@ -1,17 +1,21 @@
-"""Compiled kernels: the SVD's sparse x dense products and the counter's key sort.
+"""Compiled kernels: the SVD's sparse x dense products, the counter's key sort and the
+default tokenizer's ASCII path.
 
 Optional: without them SciPy's products and NumPy's sort run.  SciPy's CSR kernels are
 built for the x86-64 baseline (SSE2), one product column at a time.  ``_kernels.c``
 keeps a row's accumulators for up to 64 columns in vector registers and is compiled for
 AVX2 + FMA where the CPU has them; it also has an LSD radix sort for the co-occurrence
-counter's int64 pair keys (~4x NumPy's sort on 5M keys here).  It is compiled on
+counter's int64 pair keys (~4x NumPy's sort on 5M keys here), and the tokenizer's
+regular expression for ASCII text with a hash table of token types
+(:class:`TypeTable`, :func:`tokenize_ids`).  It is compiled on
 first use with the machine's C compiler (``$CC``, then ``cc``, ``gcc``, ``clang``) into
 a cache folder (``$WORDVEC_CACHE``, else ``$XDG_CACHE_HOME/wordvec`` or
 ``~/.cache/wordvec``), written to a temporary file and renamed into place, and loaded
 with :mod:`ctypes`, which releases the GIL during each call.  Without a compiler, or
 with ``WORDVEC_NO_KERNELS=1`` in the environment, :func:`load` returns None and the
 SVD uses SciPy's products (same results up to float32 rounding order, slower) and the
-counter NumPy's sort (the same counts).
+counter NumPy's sort (the same counts), and the tokenizer runs in Python (the same
+tokens and ids).
 """
 
 from __future__ import annotations
@@ -32,10 +36,10 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
-           "sort_keys", "MAX_WIDTH"]
+           "sort_keys", "MAX_WIDTH", "TypeTable", "nonascii_pieces", "tokenize_ids"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
-_VERSION = 3
+_VERSION = 4
 _SOURCE = Path(__file__).with_name("_kernels.c")
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -92,6 +96,20 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.wv_csr_scatter.restype = ctypes.c_int
     lib.wv_radix_sort_i64.argtypes = [p, p, i64, ctypes.c_int]
     lib.wv_radix_sort_i64.restype = ctypes.c_int
+    lib.wv_types_new.argtypes = []
+    lib.wv_types_new.restype = p
+    lib.wv_types_free.argtypes = [p]
+    lib.wv_types_free.restype = None
+    lib.wv_types_count.argtypes = [p]
+    lib.wv_types_count.restype = i64
+    lib.wv_types_copy.argtypes = [p, i64, i64, p, p]
+    lib.wv_types_copy.restype = i64
+    lib.wv_types_intern.argtypes = [p, p, p, i64, p]
+    lib.wv_types_intern.restype = ctypes.c_int
+    lib.wv_nonascii_pieces.argtypes = [p, i64, p, i64]
+    lib.wv_nonascii_pieces.restype = i64
+    lib.wv_tokenize_ids.argtypes = [p, p, p, i64, p, p, p, i64, ctypes.c_int, p, i64, p]
+    lib.wv_tokenize_ids.restype = i64
     lib.wv_kernels_version.restype = ctypes.c_int
     if lib.wv_kernels_version() != _VERSION:
         raise OSError("kernel library of another version")
@@ -229,3 +247,102 @@ def sort_keys(keys: np.ndarray, bits: int) -> None:
     if lib.wv_radix_sort_i64(keys.ctypes.data, tmp.ctypes.data, keys.size, bits):
         keys.sort()  # no memory for the histograms
 
+
+
+class TypeTable:
+    """Token types (UTF-8 bytes) to int32 ids in first-seen order: the kernels' hash table.
+
+    ``len(table)`` is the number of types; :meth:`words` decodes a range of them.  The
+    table is freed with the object.
+    """
+
+    def __init__(self, lib: ctypes.CDLL) -> None:
+        self._lib = lib
+        self._handle = lib.wv_types_new()
+        if not self._handle:
+            raise MemoryError("no memory for the kernels' table of token types")
+
+    def __len__(self) -> int:
+        return int(self._lib.wv_types_count(self._handle))
+
+    def packed(self, lo: int, hi: int) -> tuple[bytes, np.ndarray]:
+        """Types ``lo..hi-1`` as UTF-8 bytes one after the other, and where each ends."""
+        if not 0 <= lo <= hi <= len(self):
+            raise ValueError(f"types {lo}:{hi} outside the table's {len(self)}")
+        offsets = np.empty(hi - lo + 1, dtype=np.int64)
+        size = self._lib.wv_types_copy(self._handle, lo, hi, None, None)
+        buf = ctypes.create_string_buffer(max(1, size))
+        self._lib.wv_types_copy(self._handle, lo, hi, buf, offsets.ctypes.data)
+        return buf.raw[:size], offsets[1:]
+
+    def words(self, lo: int, hi: int) -> list[str]:
+        """Types ``lo..hi-1`` as strings."""
+        raw, ends = self.packed(lo, hi)
+        bounds = [0, *ends.tolist()]
+        return [raw[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def intern(self, blob: bytes, ends: np.ndarray) -> np.ndarray:
+        """Ids of the types packed in ``blob`` (type ``j`` ends at ``ends[j]``), added
+        where new."""
+        ends = np.ascontiguousarray(ends, dtype=np.int64)
+        if ends.size and (np.any(np.diff(ends) < 0) or ends[0] < 0 or ends[-1] > len(blob)):
+            raise ValueError("ends must be non-decreasing offsets into blob")
+        out = np.empty(ends.size, dtype=np.int32)
+        if self._lib.wv_types_intern(self._handle, blob, ends.ctypes.data, ends.size,
+                                     out.ctypes.data):
+            raise MemoryError("no memory for the kernels' table of token types")
+        return out
+
+    def __del__(self) -> None:
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            self._lib.wv_types_free(handle)
+
+
+def nonascii_pieces(lib: ctypes.CDLL, text: bytes) -> np.ndarray:
+    """``(k, 2)`` start and end offsets of the whitespace-separated pieces of ``text``
+    that hold a byte >= 0x80 (the pieces :func:`tokenize_ids` leaves to Python)."""
+    cap = len(text) // 512 + 1024  # enough for English text: one scan
+    while True:
+        bounds = np.empty((cap, 2), dtype=np.int64)
+        k = int(lib.wv_nonascii_pieces(text, len(text), bounds.ctypes.data, cap))
+        if k <= cap:
+            return bounds[:k]
+        cap = k
+
+
+_NUMBER_CODES = {"keep": 0, "zero": 1, "drop": 2, "token": 3}
+
+
+def tokenize_ids(lib: ctypes.CDLL, table: TypeTable, text: bytes, doc_ends: np.ndarray,
+                 side: bytes, side_ends: np.ndarray, side_count: np.ndarray,
+                 numbers: str) -> tuple[np.ndarray, int]:
+    """Ids (in ``table``) of the tokens of documents, -1 after each one with tokens.
+
+    ``text`` is UTF-8, document ``d`` ending at ``doc_ends[d]`` (the next one starts
+    after it); ASCII pieces are tokenized as :class:`wordvec.tokenize.Tokenizer` does
+    (``numbers`` its policy) and the ``k``-th piece of :func:`nonascii_pieces` is
+    replaced by ``side_count[k]`` tokens of ``side`` (UTF-8, token ``j`` ending at
+    ``side_ends[j]``).  Returns the ids and the number of tokens.
+    """
+    doc_ends = np.ascontiguousarray(doc_ends, dtype=np.int64)
+    side_ends = np.ascontiguousarray(side_ends, dtype=np.int64)
+    side_count = np.ascontiguousarray(side_count, dtype=np.int64)
+    if doc_ends.size and not (np.all(np.diff(doc_ends) >= 0) and 0 <= doc_ends[0]
+                              and doc_ends[-1] <= len(text)):
+        raise ValueError("doc_ends must be non-decreasing offsets into text")
+    if side_count.sum() != side_ends.size or (side_ends.size and (
+            np.any(np.diff(side_ends) < 0) or side_ends[0] < 0 or side_ends[-1] > len(side))):
+        raise ValueError("side_ends must be non-decreasing offsets into side, "
+                         "as many as side_count adds up to")
+    out = np.empty(len(text) + doc_ends.size, dtype=np.int32)
+    n_tokens = ctypes.c_int64(0)
+    k = lib.wv_tokenize_ids(table._handle, text, doc_ends.ctypes.data, doc_ends.size,
+                            side, side_ends.ctypes.data, side_count.ctypes.data,
+                            side_count.size, _NUMBER_CODES[numbers], out.ctypes.data,
+                            out.size, ctypes.byref(n_tokens))
+    if k == -1:
+        raise MemoryError("no memory for the kernels' table of token types")
+    if k < 0:
+        raise ValueError("the side tokens do not match the pieces of the text")
+    return out[:k].copy(), int(n_tokens.value)

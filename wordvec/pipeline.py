@@ -42,7 +42,7 @@ from .corpus import Corpus, ReadStats, iter_file, plain_pieces
 from .counts import Cooccurrences
 from .errors import CorpusError
 from .reduce import SVD_ALGORITHMS, embed, truncated_svd
-from .tokenize import Tokenizer
+from .tokenize import TokenIds, Tokenizer, TypeIndex
 from .vectors import WordVectors
 from .vocab import Vocabulary, keep_probabilities
 from .weighting import ppmi
@@ -165,63 +165,80 @@ def _bar(progress: bool, **kw: Any) -> Any:
     return tqdm(disable=not progress, **kw)
 
 
-class _TypeIndex(dict):  # type: ignore[type-arg]
-    """str -> id in first-seen order; ``index[token]`` adds an unseen token.
+_SEPARATOR_ARRAY = np.array([SEPARATOR], dtype=np.int32)
+_BATCH_CHARS = 4 << 20  # characters of text documents tokenized in one batch
 
-    ``map(index.__getitem__, tokens)`` stays in C for known tokens, a third faster
-    than a ``setdefault`` comprehension.
+
+class _LocalIds:
+    """Maps a :class:`~wordvec.tokenize.TokenIds`' ids to those of a global index.
+
+    ``add(new)`` registers the types the TokenIds added (its ``take_new()``), in its id
+    order; ``map(ids)`` translates, keeping :data:`SEPARATOR`.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.added: list[str] = []  # tokens added since the list was last taken
+    def __init__(self, index: TypeIndex) -> None:
+        self.index = index
+        self._lut = np.array([SEPARATOR], dtype=np.int32)  # local id -> global; [-1] = SEPARATOR
 
-    def __missing__(self, token: str) -> int:
-        i = self[token] = len(self)
-        self.added.append(token)
-        return i
+    def add(self, new: tuple[bytes, np.ndarray]) -> None:
+        if new[1].size:
+            fresh = self.index.ids_packed(*new)
+            self._lut = np.concatenate([self._lut[:-1], fresh, self._lut[-1:]])
+
+    def map(self, ids: np.ndarray) -> np.ndarray:
+        return self._lut[ids]
 
 
-def _doc_ids(index: _TypeIndex, tokens: list[str]) -> np.ndarray:
-    return np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+def _text_batches(docs: Iterator[Any]) -> Iterator[tuple[bool, list[str]]]:
+    """Consecutive documents as ``(is_text, documents)``: text documents in batches of
+    up to :data:`_BATCH_CHARS` characters, a token-list document alone."""
+    batch: list[str] = []
+    size = 0
+    for doc in docs:
+        if isinstance(doc, list):
+            if batch:
+                yield True, batch
+                batch, size = [], 0
+            yield False, doc
+            continue
+        batch.append(doc)
+        size += len(doc)
+        if size >= _BATCH_CHARS:
+            yield True, batch
+            batch, size = [], 0
+    if batch:
+        yield True, batch
 
-
-_SEPARATOR_ARRAY = np.array([SEPARATOR], dtype=np.int32)
 
 # -- parallel reading + tokenizing (worker side) ---------------------------------------
 _WORKER: dict[str, Any] = {}
 
 
 def _worker_init(tokenizer: Tokenizer) -> None:
-    _WORKER["tokenizer"] = tokenizer
-    _WORKER["index"] = _TypeIndex()
+    _WORKER["ids"] = TokenIds(tokenizer)
 
 
 def _worker_file(piece: tuple[str, int, int]
-                 ) -> tuple[int, list[str], np.ndarray, int, dict[str, Any]]:
+                 ) -> tuple[int, tuple[bytes, np.ndarray], np.ndarray, int, dict[str, Any]]:
     """Tokenize one file or piece of a file ``(path, start, end)``.
 
-    Returns (worker pid, types new to this worker, local ids, tokens, stats).
+    Returns (worker pid, types new to this worker packed as UTF-8 bytes and their
+    ends, local ids, tokens, stats).
 
     Ids are in the worker's first-seen order, SEPARATOR after each non-empty
     document, exactly as the serial loop of :func:`count` builds the stream.
     """
-    tokenizer = _WORKER["tokenizer"]
-    index: _TypeIndex = _WORKER["index"]
+    token_ids: TokenIds = _WORKER["ids"]
     stats = ReadStats()
     parts: list[np.ndarray] = []
     n_tokens = 0
     path, start, end = piece
-    for doc in iter_file(path, stats, byte_range=(start, end)):
-        tokens = tokenizer(doc)
-        if not tokens:
-            continue
-        n_tokens += len(tokens)
-        parts.append(_doc_ids(index, tokens))
-        parts.append(_SEPARATOR_ARRAY)
+    for _, batch in _text_batches(iter_file(path, stats, byte_range=(start, end))):
+        ids, n = token_ids(batch)
+        parts.append(ids)
+        n_tokens += n
     ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
-    new, index.added = index.added, []
-    return os.getpid(), new, ids, n_tokens, stats.as_dict()
+    return os.getpid(), token_ids.take_new(), ids, n_tokens, stats.as_dict()
 
 
 def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int
@@ -256,7 +273,7 @@ class _Pass1:
     """Global ids in first-seen order, exact counts, and the stored id stream."""
 
     def __init__(self, stream: _IdStream) -> None:
-        self.index = _TypeIndex()
+        self.index = TypeIndex()
         self.stream = stream
         self.counts = np.zeros(0, dtype=np.int64)
         self.n_tokens = 0
@@ -275,7 +292,6 @@ class _Pass1:
             return
         chunk = np.concatenate(self._pending) if len(self._pending) > 1 else self._pending[0]
         self._pending, self._pending_size = [], 0
-        self.index.added.clear()  # only workers need to know what is new
         if len(self.index) > self.counts.size:
             self.counts = np.concatenate(
                 [self.counts, np.zeros(len(self.index) - self.counts.size, np.int64)])
@@ -286,15 +302,23 @@ class _Pass1:
 def _read_serial(source: Corpus, tokenizer: Callable[[str], list[str]], state: _Pass1,
                  progress: bool) -> None:
     index = state.index
+    token_ids = TokenIds(tokenizer)  # text documents, in batches
+    local = _LocalIds(index)
     with _bar(progress, desc="tokenizing", unit="doc") as bar:
-        for doc in source:
-            tokens = doc if isinstance(doc, list) else tokenizer(doc)
-            if not tokens:
+        for is_text, batch in _text_batches(iter(source)):
+            if not is_text:  # one token-list document
+                if batch:
+                    state.n_tokens += len(batch)
+                    state.add(index.ids(batch))
+                    state.add(_SEPARATOR_ARRAY)
+                    bar.update()
                 continue
-            state.n_tokens += len(tokens)
-            state.add(_doc_ids(index, tokens))
-            state.add(_SEPARATOR_ARRAY)
-            bar.update()
+            ids, n = token_ids(batch)
+            local.add(token_ids.take_new())
+            if ids.size:
+                state.add(local.map(ids))
+            state.n_tokens += n
+            bar.update(len(batch))
     state.flush()
 
 
@@ -336,8 +360,7 @@ def _main_hidden() -> Iterator[None]:
 
 def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _Pass1,
                    progress: bool) -> ReadStats:
-    index = state.index
-    luts: dict[int, np.ndarray] = {}  # worker pid -> local id -> global id (+ SEPARATOR)
+    locals_: dict[int, _LocalIds] = {}  # worker pid -> its ids' mapping
     stats = ReadStats()
     ctx = _pool_context()
     with _main_hidden():  # the workers start here
@@ -345,13 +368,10 @@ def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _
                         initargs=(tokenizer,))
     with pool, _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
         for pid, new, ids, n_tokens, st in pool.imap(_worker_file, files):
-            lut = luts.get(pid, np.array([SEPARATOR], dtype=np.int32))
-            if new:
-                fresh = _doc_ids(index, new)
-                lut = np.concatenate([lut[:-1], fresh, lut[-1:]])  # lut[-1] = SEPARATOR
-            luts[pid] = lut
+            local = locals_.setdefault(pid, _LocalIds(state.index))
+            local.add(new)
             if ids.size:
-                state.add(lut[ids])
+                state.add(local.map(ids))
             state.n_tokens += n_tokens
             _merge_read_stats(stats, st)
             bar.update()
@@ -422,7 +442,7 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
                               f"({read_stats['documents']} documents read)")
 
         # Vocabulary from exact counts.
-        words = list(state.index)
+        words = state.index.words(0, len(state.index))
         del state
         vocab, remap = Vocabulary.from_arrays(words, counts, min_count=min_count,
                                               max_vocab=max_vocab)
