@@ -238,3 +238,74 @@ def test_pair_keys_fit_the_radix_sort_bound(vocab: int, window: int, weighting: 
     assert keys.size and int(keys.max()) < 2 ** c._key_bits
     if vocab > 1:
         assert int(keys.max()) >= 2 ** (c._key_bits - 1) // 2 ** (c._dbits + 1)
+
+
+@needs_kernels
+@settings(max_examples=60, deadline=None)
+@given(stream=st.lists(st.integers(-2, 11), max_size=80), p=st.integers(0, 6),
+       window=st.integers(1, 6), weighting=st.sampled_from(["uniform", "harmonic", "dynamic"]))
+def test_count_pairs_equals_numpy(stream: list[int], p: int, window: int,
+                                  weighting: str) -> None:
+    """The C chunk counter (pairs, radix sort, weights, CSR) = the NumPy path it replaces."""
+    from wordvec.cooccur import CooccurrenceCounter
+
+    c = CooccurrenceCounter(12, window=window, window_weighting=weighting)
+    x = np.array(stream, dtype=np.int32)
+    p = min(p, x.size)
+    keys = c._pair_keys(x, p)
+    got, n_pairs = _kernels.count_pairs(LIB, x, p, window, 12, c._weights, c._dbits,
+                                        c._key_bits)
+    assert n_pairs == keys.size
+    assert got.has_canonical_format and got.data.dtype == np.float64
+    if keys.size:
+        expected = c._reduce(keys)
+        np.testing.assert_array_equal(got.indptr, expected.indptr)
+        np.testing.assert_array_equal(got.indices, expected.indices)
+        np.testing.assert_array_equal(got.data, expected.data)
+    else:
+        assert got.nnz == 0
+
+
+def _integer_csr(rng: np.random.Generator, n: int, density: float) -> sp.csr_matrix:
+    m = sp.random(n, n, density=density, format="csr", random_state=rng,
+                  data_rvs=lambda k: rng.integers(1, 50, k).astype(np.float64))
+    m.sum_duplicates()
+    return m
+
+
+@needs_kernels
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(1, 6), n=st.integers(1, 90), density=st.floats(0.0, 0.6),
+       threads=st.integers(1, 3), seed=st.integers(0, 2 ** 16))
+def test_merge_of_partials_equals_scipy_sum(k: int, n: int, density: float, threads: int,
+                                            seed: int) -> None:
+    """The k-way row merge (dense accumulator, copies, both read-back orders) = SciPy's sum."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wordvec.cooccur import _merge_partials
+
+    rng = np.random.default_rng(seed)
+    parts = [_integer_csr(rng, n, density * rng.random()) for _ in range(k)]
+    expected = parts[0]
+    for m in parts[1:]:
+        expected = (expected + m).tocsr()
+    with ThreadPoolExecutor(threads) as pool:
+        got = _merge_partials(parts, pool, threads)
+    assert got.has_canonical_format
+    got.check_format(full_check=True)
+    assert got.shape == expected.shape and (got != expected).nnz == 0
+    np.testing.assert_array_equal(got.indices, expected.indices)  # sorted, no zeros dropped
+
+
+@needs_kernels
+def test_merge_rows_by_hand() -> None:
+    a = sp.csr_matrix(np.array([[1, 0, 2], [0, 0, 0], [0, 3, 0]], dtype=np.float64))
+    b = sp.csr_matrix(np.array([[0, 4, 1], [5, 0, 0], [0, 0, 0]], dtype=np.float64))
+    indptr, cols, vals = np.empty(3, np.int64), np.empty(6, np.int32), np.empty(6, np.float64)
+    n = _kernels.merge_rows(LIB, [a, b], 0, 2, indptr, cols, vals)  # rows 0 and 1
+    assert n == 4
+    assert indptr.tolist() == [0, 3, 4]
+    assert cols[:n].tolist() == [0, 1, 2, 0] and vals[:n].tolist() == [1.0, 4.0, 3.0, 5.0]
+    with pytest.raises(ValueError, match="out_cols"):
+        _kernels.merge_rows(LIB, [a, b], 0, 3, np.empty(4, np.int64), np.empty(2, np.int32),
+                            np.empty(6))

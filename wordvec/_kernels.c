@@ -1,5 +1,6 @@
-/* Sparse (CSR, float32) times dense (float32) kernels for the randomized SVD, a radix
- * sort of the co-occurrence counter's int64 pair keys, and the default tokenizer's
+/* Sparse (CSR, float32) times dense (float32) kernels for the randomized SVD, the
+ * co-occurrence counter's pairs (formed, radix-sorted, weighted and merged), and the
+ * default tokenizer's
  * ASCII path with a hash table of token types (ids in first-seen order).
  *
  * Compiled on first use by wordvec/_kernels.py and called through ctypes (which
@@ -142,6 +143,148 @@ int wv_radix_sort_i64(int64_t *keys, int64_t *tmp, int64_t n, int bits)
     if (src != keys) memcpy(keys, src, (size_t)n * sizeof(int64_t));
     free(hist);
     return 0;
+}
+
+/* ---- Counting: the (word, context) pairs of a chunk of the id stream ----
+ *
+ * x[0:n] are word ids (>= 0), -1 (end of a document: no window crosses it) and other
+ * negative ids (holes: not words, but they keep distances).  The pairs are
+ * (x[j - d], x[j]) for 1 <= d <= window and p <= j < n (x[0:p] is the carry of the
+ * previous chunk) with both words and no -1 between them.  Each is the key
+ * ((x[j - d] * V + x[j]) << dbits) | (d - 1), sorted by the radix sort; a run of equal
+ * keys counts weights[d - 1] per pair (weights[0] when dbits is 0), summed over d
+ * into one value per (word, context) key x[j - d] * V + x[j].  The sums are of
+ * integers in float64 (exact), in the order NumPy's reduceat would add them. */
+
+/* The number of pairs of x[0:n] (those of j >= p). */
+int64_t wv_count_pair_keys(const int32_t *x, int64_t n, int64_t p, int window)
+{
+    int64_t total = 0, last_sep = -1;
+    for (int64_t j = 0; j < n; j++) {
+        int32_t b = x[j];
+        if (b == -1) { last_sep = j; continue; }
+        if (b < 0 || j < p) continue;
+        for (int d = 1; d <= window && j - d > last_sep; d++)
+            total += x[j - d] >= 0;
+    }
+    return total;
+}
+
+/* The pairs of x counted into CSR: row w of indptr (V + 1 entries), cols and vals holds
+ * the contexts of word w in increasing order with their weighted counts.  keys and tmp
+ * are scratch room for the m pairs (m from wv_count_pair_keys), reused by the caller
+ * from chunk to chunk (fresh memory costs a page fault per 4 KB); cols and vals need
+ * room for the distinct pairs (at most m).  Returns their number, or -1 when out of
+ * memory. */
+int64_t wv_count_pairs(const int32_t *x, int64_t n, int64_t p, int window, int64_t V,
+                       const double *weights, int dbits, int key_bits, int64_t m,
+                       int64_t *keys, int64_t *tmp, int64_t *indptr, int32_t *cols,
+                       double *vals)
+{
+    int64_t k = 0, last_sep = -1;
+    for (int64_t j = 0; j < n && k < m; j++) {
+        int32_t b = x[j];
+        if (b == -1) { last_sep = j; continue; }
+        if (b < 0 || j < p) continue;
+        for (int d = 1; d <= window && j - d > last_sep && k < m; d++) {
+            int32_t a = x[j - d];
+            if (a >= 0) keys[k++] = (((int64_t)a * V + b) << dbits) | (dbits ? d - 1 : 0);
+        }
+    }
+    m = k;
+    if (m > 1 && wv_radix_sort_i64(keys, tmp, m, key_bits)) return -1;
+    int64_t u = 0, mask = ((int64_t)1 << dbits) - 1, row = 0, row_end = V;
+    indptr[0] = 0;
+    for (int64_t i = 0; i < m;) {
+        int64_t base = keys[i] >> dbits;
+        double v = 0.0;
+        while (i < m && (keys[i] >> dbits) == base) {
+            int64_t key = keys[i], c = 0;
+            while (i < m && keys[i] == key) { c++; i++; }
+            v += (double)c * weights[dbits ? (key & mask) : 0];
+        }
+        while (base >= row_end) { indptr[++row] = u; row_end += V; }
+        cols[u] = (int32_t)(base - (row_end - V));
+        vals[u++] = v;
+    }
+    while (row < V) indptr[++row] = u;
+    return u;
+}
+
+/* Rows r0..r1-1 of the sum of k n x n CSR matrices (indptr[i], cols[i], vals[i]: sorted
+ * columns, float64 values) into out_indptr (r1 - r0 + 1 entries from 0), out_cols and
+ * out_vals (room for all of their non-zeros in these rows).  A row held by one matrix
+ * is copied; otherwise its values are added, in the order of the matrices, into a
+ * dense accumulator (n doubles) while a bitmap marks the columns met, and the marked
+ * columns are read back in order: sorted by insertion when they are few, else by
+ * scanning the bitmap.  Returns the number of non-zeros, or -1 when out of memory. */
+int64_t wv_merge_rows(int k, const int64_t *const *indptr, const int32_t *const *cols,
+                      const double *const *vals, int64_t n_cols, int64_t r0, int64_t r1,
+                      int64_t *out_indptr, int32_t *out_cols, double *out_vals)
+{
+    int64_t words = (n_cols + 63) / 64;
+    double *acc = calloc((size_t)(n_cols ? n_cols : 1), sizeof *acc);
+    uint64_t *mark = calloc((size_t)(words ? words : 1), sizeof *mark);
+    int32_t *touched = malloc((size_t)(n_cols ? n_cols : 1) * sizeof *touched);
+    if (!acc || !mark || !touched) { free(acc); free(mark); free(touched); return -1; }
+    int64_t n = 0;
+    out_indptr[0] = 0;
+    for (int64_t r = r0; r < r1; r++) {
+        int held = 0, only = -1;
+        for (int i = 0; i < k; i++)
+            if (indptr[i][r + 1] > indptr[i][r]) { held++; only = i; }
+        if (held == 1) {  /* copy */
+            int64_t a = indptr[only][r], len = indptr[only][r + 1] - a;
+            memcpy(out_cols + n, cols[only] + a, (size_t)len * sizeof *out_cols);
+            memcpy(out_vals + n, vals[only] + a, (size_t)len * sizeof *out_vals);
+            n += len;
+        } else if (held > 1) {
+            int64_t nt = 0;
+            int32_t lo = INT32_MAX, hi = -1;
+            for (int i = 0; i < k; i++)
+                for (int64_t p = indptr[i][r]; p < indptr[i][r + 1]; p++) {
+                    int32_t c = cols[i][p];
+                    uint64_t bit = (uint64_t)1 << (c & 63);
+                    if (!(mark[c >> 6] & bit)) {
+                        mark[c >> 6] |= bit;
+                        touched[nt++] = c;
+                        acc[c] = vals[i][p];
+                        if (c < lo) lo = c;
+                        if (c > hi) hi = c;
+                    } else {
+                        acc[c] += vals[i][p];
+                    }
+                }
+            if (nt * 8 < (int64_t)(hi - lo) / 64 + 1 || nt <= 16) {  /* few: insertion sort */
+                for (int64_t x = 1; x < nt; x++) {
+                    int32_t v = touched[x];
+                    int64_t y = x;
+                    while (y > 0 && touched[y - 1] > v) { touched[y] = touched[y - 1]; y--; }
+                    touched[y] = v;
+                }
+                for (int64_t x = 0; x < nt; x++) {
+                    int32_t c = touched[x];
+                    out_cols[n] = c;
+                    out_vals[n++] = acc[c];
+                    mark[c >> 6] = 0;
+                }
+            } else {  /* many: the bitmap in order */
+                for (int64_t w = lo >> 6; w <= (hi >> 6); w++) {
+                    uint64_t bits = mark[w];
+                    mark[w] = 0;
+                    while (bits) {
+                        int32_t c = (int32_t)(w * 64 + __builtin_ctzll(bits));
+                        bits &= bits - 1;
+                        out_cols[n] = c;
+                        out_vals[n++] = acc[c];
+                    }
+                }
+            }
+        }
+        out_indptr[r - r0 + 1] = n;
+    }
+    free(acc); free(mark); free(touched);
+    return n;
 }
 
 /* ---- Tokenizing: wordvec.tokenize.Tokenizer's regular expression on ASCII text ----
@@ -425,4 +568,4 @@ int64_t wv_tokenize_ids(void *handle, const uint8_t *text, const int64_t *doc_en
 }
 
 /* The version of this file's interface, checked by the loader. */
-int wv_kernels_version(void) { return 4; }
+int wv_kernels_version(void) { return 5; }

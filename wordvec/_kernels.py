@@ -30,16 +30,18 @@ import sys
 import sysconfig
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
-           "sort_keys", "MAX_WIDTH", "TypeTable", "nonascii_pieces", "tokenize_ids"]
+           "sort_keys", "count_pairs", "merge_rows", "MAX_WIDTH", "TypeTable",
+           "nonascii_pieces", "tokenize_ids"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
-_VERSION = 4
+_VERSION = 5
 _SOURCE = Path(__file__).with_name("_kernels.c")
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -96,6 +98,13 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.wv_csr_scatter.restype = ctypes.c_int
     lib.wv_radix_sort_i64.argtypes = [p, p, i64, ctypes.c_int]
     lib.wv_radix_sort_i64.restype = ctypes.c_int
+    lib.wv_count_pairs.argtypes = [p, i64, i64, ctypes.c_int, i64, p, ctypes.c_int,
+                                   ctypes.c_int, i64, p, p, p, p, p]
+    lib.wv_count_pairs.restype = i64
+    lib.wv_count_pair_keys.argtypes = [p, i64, i64, ctypes.c_int]
+    lib.wv_count_pair_keys.restype = i64
+    lib.wv_merge_rows.argtypes = [ctypes.c_int, p, p, p, i64, i64, i64, p, p, p]
+    lib.wv_merge_rows.restype = i64
     lib.wv_types_new.argtypes = []
     lib.wv_types_new.restype = p
     lib.wv_types_free.argtypes = [p]
@@ -247,6 +256,75 @@ def sort_keys(keys: np.ndarray, bits: int) -> None:
     if lib.wv_radix_sort_i64(keys.ctypes.data, tmp.ctypes.data, keys.size, bits):
         keys.sort()  # no memory for the histograms
 
+
+
+def count_pairs(lib: ctypes.CDLL, x: np.ndarray, p: int, window: int, vocab_size: int,
+                weights: np.ndarray, dbits: int, key_bits: int,
+                scratch: Callable[[int], tuple[np.ndarray, np.ndarray]] | None = None
+                ) -> tuple[sp.csr_matrix, int]:
+    """The weighted pair counts of an id chunk as a canonical float64 CSR matrix, and the
+    number of pairs; see :class:`wordvec.cooccur.CooccurrenceCounter` for the chunk's
+    layout (``x[:p]`` the carry) and the keys.  ``scratch(m)`` returns two int64 arrays
+    of at least ``m`` entries for the pair keys, which a caller can keep from chunk to
+    chunk (fresh memory is paid in page faults); default: new ones.  Releases the GIL."""
+    x = np.ascontiguousarray(x, dtype=np.int32)
+    weights = np.ascontiguousarray(weights, dtype=np.float64)
+    if not (0 <= p <= x.size and window >= 1 and weights.size >= window
+            and 1 <= key_bits <= 63 and vocab_size >= 1):
+        raise ValueError("count_pairs: arguments out of range")
+    if x.size and int(x.max()) >= vocab_size:
+        raise ValueError(f"word id {int(x.max())} out of range for vocab_size={vocab_size}")
+    m = int(lib.wv_count_pair_keys(x.ctypes.data, x.size, p, window))
+    keys, tmp = scratch(m) if scratch is not None else (np.empty(m, np.int64),
+                                                        np.empty(m, np.int64))
+    if keys.dtype != np.int64 or tmp.dtype != np.int64 or min(keys.size, tmp.size) < m \
+            or not (keys.flags.c_contiguous and tmp.flags.c_contiguous):
+        raise ValueError(f"scratch must be two contiguous int64 arrays of {m} entries")
+    indptr = np.empty(vocab_size + 1, dtype=np.int64)
+    cols = np.empty(m, dtype=np.int32)
+    vals = np.empty(m, dtype=np.float64)
+    u = lib.wv_count_pairs(x.ctypes.data, x.size, p, window, vocab_size, weights.ctypes.data,
+                           dbits, key_bits, m, keys.ctypes.data, tmp.ctypes.data,
+                           indptr.ctypes.data, cols.ctypes.data, vals.ctypes.data)
+    if u < 0:
+        raise MemoryError("no memory for the pair keys of a chunk")
+    if u < m:  # give back the room past the distinct pairs (a realloc, no copy)
+        cols.resize(u, refcheck=False)
+        vals.resize(u, refcheck=False)
+    out = sp.csr_matrix((vals, cols, indptr), shape=(vocab_size, vocab_size))
+    out.has_canonical_format = True
+    return out, m
+
+
+def merge_rows(lib: ctypes.CDLL, parts: list[sp.csr_matrix], r0: int, r1: int,
+               out_indptr: np.ndarray, out_cols: np.ndarray, out_vals: np.ndarray) -> int:
+    """Rows ``r0:r1`` of the sum of canonical CSR matrices (float64 values) in one pass:
+    ``out_indptr`` (``r1 - r0 + 1`` entries from 0), ``out_cols`` (int32) and
+    ``out_vals`` (float64), with room for all of the parts' non-zeros in these rows.
+    Equal columns are summed in the order of ``parts``.  Returns the number of
+    non-zeros.  Releases the GIL."""
+    if any(m.shape != parts[0].shape for m in parts):
+        raise ValueError("merge_rows: matrices of different shapes")
+    k = len(parts)
+    n_rows = parts[0].shape[0] if parts else 0
+    if not 0 <= r0 <= r1 <= n_rows:
+        raise ValueError(f"rows {r0}:{r1} outside 0:{n_rows}")
+    ptrs = [np.ascontiguousarray(m.indptr, dtype=np.int64) for m in parts]
+    cols = [np.ascontiguousarray(m.indices, dtype=np.int32) for m in parts]
+    vals = [np.ascontiguousarray(m.data, dtype=np.float64) for m in parts]
+    room = sum(int(ip[r1] - ip[r0]) for ip in ptrs)
+    for name, a, dtype, size in (("out_indptr", out_indptr, np.int64, r1 - r0 + 1),
+                                 ("out_cols", out_cols, np.int32, room),
+                                 ("out_vals", out_vals, np.float64, room)):
+        if a.dtype != dtype or not a.flags.c_contiguous or a.ndim != 1 or a.size < size:
+            raise ValueError(f"{name} must be contiguous {np.dtype(dtype)} with {size} entries")
+    arrays = [(ctypes.c_void_p * max(k, 1))(*[a.ctypes.data for a in group])
+              for group in (ptrs, cols, vals)]
+    n = lib.wv_merge_rows(k, *arrays, parts[0].shape[1], r0, r1, out_indptr.ctypes.data,
+                          out_cols.ctypes.data, out_vals.ctypes.data)
+    if n < 0:
+        raise MemoryError("no memory for merging partial counts")
+    return int(n)
 
 
 class TypeTable:

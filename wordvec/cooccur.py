@@ -6,10 +6,14 @@ is not a word: :data:`SEPARATOR` ends a document (no window crosses it) and
 around it are unchanged).  A document may continue across chunks.
 
 Counting is vectorized: for each distance ``d`` the pairs ``(x[i], x[i+d])`` of a
-chunk are formed as arrays, encoded as one ``int64`` key per pair (word, context and
-distance), sorted once (a radix sort from :mod:`wordvec._kernels` where it compiles,
-else NumPy's) and run-length encoded.  Partial results are canonical CSR
-matrices merged by SciPy's linear-time sparse addition.
+chunk are encoded as one ``int64`` key per pair (word, context and distance), sorted
+once and run-length encoded into a canonical CSR matrix.  With the compiled kernels
+(:mod:`wordvec._kernels`) that is one C call per chunk (a radix sort inside, the GIL
+released, so the counting threads run in parallel), and the partial matrices are kept
+apart until they are summed in one pass, row by row, by a k-way merge in C (threads
+take ranges of rows).  Without the kernels NumPy forms and sorts the keys and the
+partials are merged by SciPy's linear-time sparse addition as they come, like a
+binary counter.
 
 Sums are exact: window weights are scaled to integers (``dynamic``: ``window - d + 1``;
 ``harmonic``: ``lcm(1..window) / d``) and accumulated in ``float64``, which holds
@@ -30,6 +34,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -49,6 +54,7 @@ HOLE = -2
 WINDOW_WEIGHTINGS = ("uniform", "harmonic", "dynamic")
 _MAX_INT_SCALE = 1 << 24  # larger integer scales would risk float64 exactness
 _BYTES_PER_NNZ = 12  # float64 value + int32 column
+_MAX_PARTIALS = 64  # partial matrices kept apart (kernels) before they are merged into one
 
 
 def window_weights(window: int, weighting: str) -> np.ndarray:
@@ -130,6 +136,52 @@ class _RunArray:
         return out
 
 
+def _merge_partials(parts: list[sp.csr_matrix], pool: ThreadPoolExecutor | None,
+                    n_threads: int) -> sp.csr_matrix:
+    """The sum of canonical float64 CSR partials in one pass (the kernels' k-way merge,
+    threads taking ranges of rows of about equal non-zeros), else SciPy's additions."""
+    lib = _kernels.load()
+    if lib is None or len(parts) == 1:
+        total = parts[-1]
+        for m in reversed(parts[:-1]):
+            total = _sum_csr(total, m)
+        return total
+    n = parts[0].shape[0]
+    room_by_row = np.zeros(n + 1, dtype=np.int64)
+    for m in parts:
+        room_by_row += m.indptr
+    room = int(room_by_row[-1])
+    cuts = np.unique(np.concatenate(([0], np.searchsorted(
+        room_by_row, np.arange(1, n_threads) * room // n_threads), [n]))).tolist()
+    ranges = list(zip(cuts[:-1], cuts[1:]))
+    cols = np.empty(room, dtype=np.int32)
+    vals = np.empty(room, dtype=np.float64)
+    indptrs = [np.empty(hi - lo + 1, dtype=np.int64) for lo, hi in ranges]
+
+    def merge(task: tuple[int, int, int]) -> int:
+        i, lo, hi = task
+        at = int(room_by_row[lo])  # this range's region of the outputs
+        return _kernels.merge_rows(lib, parts, lo, hi, indptrs[i], cols[at:], vals[at:])
+
+    tasks = [(i, lo, hi) for i, (lo, hi) in enumerate(ranges)]
+    sizes = list(pool.map(merge, tasks) if pool is not None and len(tasks) > 1
+                 else map(merge, tasks))
+    offset = 0
+    for i, (lo, hi) in enumerate(ranges):  # close the gaps between the regions
+        at, size = int(room_by_row[lo]), sizes[i]
+        if at != offset:
+            cols[offset:offset + size] = cols[at:at + size]
+            vals[offset:offset + size] = vals[at:at + size]
+        indptrs[i] += offset
+        offset += size
+    cols.resize(offset, refcheck=False)  # a realloc: gives back the room, no copy
+    vals.resize(offset, refcheck=False)
+    indptr = np.concatenate([indptrs[0], *[ip[1:] for ip in indptrs[1:]]])
+    out = sp.csr_matrix((vals, cols, indptr), shape=parts[0].shape)
+    out.has_canonical_format = True
+    return out
+
+
 def _load_run(path: Path) -> dict[str, _RunArray]:
     return {name: _RunArray(path / f"{name}.npy") for name in ("indptr", "indices", "data")}
 
@@ -207,6 +259,7 @@ class CooccurrenceCounter:
         self.pairs = 0  # number of (word, context) pairs counted, one direction
         self.spills = 0  # number of runs written to disk
         self._consumed = False  # set by result_blocks()
+        self._scratch: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # thread -> pair keys
 
     # -- counting ---------------------------------------------------------------
     def update(self, ids: np.ndarray) -> None:
@@ -245,8 +298,23 @@ class CooccurrenceCounter:
             self._collect_one()
 
     def _count_chunk(self, x: np.ndarray, p: int) -> tuple[sp.csr_matrix, int] | None:
+        lib = _kernels.load()
+        if lib is not None:
+            m, n_pairs = _kernels.count_pairs(lib, x, p, self.window, self.vocab_size,
+                                              self._weights, self._dbits, self._key_bits,
+                                              scratch=self._scratch_keys)
+            return (m, n_pairs) if n_pairs else None
         keys = self._pair_keys(x, p)
         return (self._reduce(keys), int(keys.size)) if keys.size else None
+
+    def _scratch_keys(self, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """This thread's room for ``m`` pair keys, kept from chunk to chunk."""
+        me = threading.get_ident()
+        have = self._scratch.get(me)
+        if have is None or have[0].size < m:
+            size = max(m, 1 << 16)
+            have = self._scratch[me] = (np.empty(size, np.int64), np.empty(size, np.int64))
+        return have
 
     def _pair_keys(self, x: np.ndarray, p: int) -> np.ndarray:
         n = x.size
@@ -293,6 +361,13 @@ class CooccurrenceCounter:
     def _add_partial(self, m: sp.csr_matrix) -> None:
         self._partials.append(m)
         self._in_memory += _nbytes(m)
+        over = self.max_memory is not None and self._in_memory > self.max_memory
+        if _kernels.load() is not None:  # kept apart, merged in one pass when needed
+            if len(self._partials) >= _MAX_PARTIALS or over:
+                self._consolidate()
+                if over and self._in_memory > self.max_memory // 2:  # type: ignore[operator]
+                    self._spill()  # would soon be over again: to disk
+            return
         # Merge like a binary counter: sizes stay geometric, total work O(n log n).
         while len(self._partials) > 1 and \
                 self._partials[-1].nnz * 2 >= self._partials[-2].nnz:
@@ -301,8 +376,14 @@ class CooccurrenceCounter:
             s = _sum_csr(a, b)
             self._partials.append(s)
             self._in_memory += _nbytes(s) - _nbytes(a) - _nbytes(b)
-        if self.max_memory is not None and self._in_memory > self.max_memory:
+        if over:
             self._spill()
+
+    def _consolidate(self) -> None:
+        """Merge the partials in memory into one."""
+        total = self._sum_partials()
+        self._partials = [total] if total is not None else []
+        self._in_memory = _nbytes(total) if total is not None else 0
 
     # -- spilling ----------------------------------------------------------------
     def _spill(self) -> None:
@@ -322,13 +403,9 @@ class CooccurrenceCounter:
         self.spills += 1
 
     def _sum_partials(self) -> sp.csr_matrix | None:
-        parts = self._partials
-        if not parts:
+        if not self._partials:
             return None
-        total = parts[-1]
-        for m in reversed(parts[:-1]):
-            total = _sum_csr(total, m)
-        return total
+        return _merge_partials(self._partials, self._pool, self.n_threads)
 
     def _merge_runs(self, rest: sp.csr_matrix | None) -> sp.csr_matrix:
         """k-way merge of the spilled runs (and ``rest``), by blocks of rows."""
@@ -363,6 +440,7 @@ class CooccurrenceCounter:
         """The symmetric ``float32`` count matrix ``C + C.T`` (rows words, columns contexts)."""
         self._check_not_consumed()
         self._drain()
+        self._scratch.clear()
         V = self.vocab_size
         total = self._sum_partials()
         if self._runs:
@@ -397,6 +475,7 @@ class CooccurrenceCounter:
         self._check_not_consumed()
         self._consumed = True
         self._drain()
+        self._scratch.clear()
         V = self.vocab_size
         rest = self._sum_partials()
         self._partials, self._in_memory = [], 0
@@ -473,6 +552,7 @@ class CooccurrenceCounter:
 
     def close(self) -> None:
         """Stop the threads and delete the spilled runs (also done on garbage collection)."""
+        self._scratch.clear()
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
