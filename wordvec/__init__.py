@@ -5,30 +5,39 @@
 >>> wv.most_similar("money", topn=3)                  # doctest: +SKIP
 """
 
-from .corpus import Corpus
-from .errors import CorpusError, CorpusNotFoundError, FormatError, WordvecError
-from .counts import Cooccurrences
-from .formats import load_glove, load_vectors, load_word2vec, save_glove, save_word2vec
-from .labelled import LabelledTexts, load_labelled
-from .pipeline import DEFAULTS, build, build_from_counts, count
-from .tokenize import Tokenizer
-from .vectors import WordVectors
-from .vocab import Vocabulary
-
 __version__ = "0.1.0"
 
-load = WordVectors.load
-
-_LAZY = {"EmbeddingVectorizer": "features", "EmptyDocumentWarning": "features",
-         "LogCountRatio": "features", "adapt": "sentiment"}
+# Names are imported on first use (PEP 562): ``import wordvec`` is quick, and worker
+# processes that import one module (wordvec._workers) do not import SciPy with it.
+_LAZY = {
+    "Corpus": "corpus", "CorpusError": "errors", "CorpusNotFoundError": "errors",
+    "FormatError": "errors", "WordvecError": "errors", "Cooccurrences": "counts",
+    "load_glove": "formats", "load_vectors": "formats", "load_word2vec": "formats",
+    "save_glove": "formats", "save_word2vec": "formats", "LabelledTexts": "labelled",
+    "load_labelled": "labelled", "DEFAULTS": "pipeline", "build": "pipeline",
+    "build_from_counts": "pipeline", "count": "pipeline", "Tokenizer": "tokenize",
+    "WordVectors": "vectors", "Vocabulary": "vocab",
+    # scikit-learn is imported only when the sentiment features are first used
+    "EmbeddingVectorizer": "features", "EmptyDocumentWarning": "features",
+    "LogCountRatio": "features", "adapt": "sentiment",
+}
 
 
 def __getattr__(name: str) -> object:
-    """scikit-learn is imported only when the sentiment features are first used."""
+    import importlib
+
+    if name == "load":
+        return importlib.import_module(".vectors", __name__).WordVectors.load
     if name in _LAZY:
-        import importlib
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # found directly next time
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "Cooccurrences", "Corpus", "CorpusError", "CorpusNotFoundError", "DEFAULTS", "FormatError", "Tokenizer",

@@ -33,8 +33,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing workers do not
+    import scipy.sparse as sp
 
 __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
            "sort_keys", "count_pairs", "merge_rows", "MAX_WIDTH", "TypeTable",
@@ -291,6 +295,8 @@ def count_pairs(lib: ctypes.CDLL, x: np.ndarray, p: int, window: int, vocab_size
     if u < m:  # give back the room past the distinct pairs (a realloc, no copy)
         cols.resize(u, refcheck=False)
         vals.resize(u, refcheck=False)
+    import scipy.sparse as sp
+
     out = sp.csr_matrix((vals, cols, indptr), shape=(vocab_size, vocab_size))
     out.has_canonical_format = True
     return out, m

@@ -38,9 +38,10 @@ from . import _kernels
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
-from .corpus import Corpus, ReadStats, iter_file, plain_pieces
+from .corpus import Corpus, ReadStats, plain_pieces
 from .counts import Cooccurrences
 from .errors import CorpusError
+from ._workers import _text_batches, _worker_file, _worker_init
 from .reduce import SVD_ALGORITHMS, embed, truncated_svd
 from .tokenize import TokenIds, Tokenizer, TypeIndex
 from .vectors import WordVectors
@@ -166,7 +167,6 @@ def _bar(progress: bool, **kw: Any) -> Any:
 
 
 _SEPARATOR_ARRAY = np.array([SEPARATOR], dtype=np.int32)
-_BATCH_CHARS = 4 << 20  # characters of text documents tokenized in one batch
 
 
 class _LocalIds:
@@ -187,58 +187,6 @@ class _LocalIds:
 
     def map(self, ids: np.ndarray) -> np.ndarray:
         return self._lut[ids]
-
-
-def _text_batches(docs: Iterator[Any]) -> Iterator[tuple[bool, list[str]]]:
-    """Consecutive documents as ``(is_text, documents)``: text documents in batches of
-    up to :data:`_BATCH_CHARS` characters, a token-list document alone."""
-    batch: list[str] = []
-    size = 0
-    for doc in docs:
-        if isinstance(doc, list):
-            if batch:
-                yield True, batch
-                batch, size = [], 0
-            yield False, doc
-            continue
-        batch.append(doc)
-        size += len(doc)
-        if size >= _BATCH_CHARS:
-            yield True, batch
-            batch, size = [], 0
-    if batch:
-        yield True, batch
-
-
-# -- parallel reading + tokenizing (worker side) ---------------------------------------
-_WORKER: dict[str, Any] = {}
-
-
-def _worker_init(tokenizer: Tokenizer) -> None:
-    _WORKER["ids"] = TokenIds(tokenizer)
-
-
-def _worker_file(piece: tuple[str, int, int]
-                 ) -> tuple[int, tuple[bytes, np.ndarray], np.ndarray, int, dict[str, Any]]:
-    """Tokenize one file or piece of a file ``(path, start, end)``.
-
-    Returns (worker pid, types new to this worker packed as UTF-8 bytes and their
-    ends, local ids, tokens, stats).
-
-    Ids are in the worker's first-seen order, SEPARATOR after each non-empty
-    document, exactly as the serial loop of :func:`count` builds the stream.
-    """
-    token_ids: TokenIds = _WORKER["ids"]
-    stats = ReadStats()
-    parts: list[np.ndarray] = []
-    n_tokens = 0
-    path, start, end = piece
-    for _, batch in _text_batches(iter_file(path, stats, byte_range=(start, end))):
-        ids, n = token_ids(batch)
-        parts.append(ids)
-        n_tokens += n
-    ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
-    return os.getpid(), token_ids.take_new(), ids, n_tokens, stats.as_dict()
 
 
 def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int
@@ -327,13 +275,14 @@ def _pool_context() -> Any:
 
     ``fork`` copies a process whose other threads (BLAS, counting threads, tqdm's
     monitor) may hold locks, which can deadlock the child; ``forkserver`` forks workers
-    from a clean single-threaded server (preloaded with this module), ``spawn`` is the
-    portable fallback.
+    from a clean single-threaded server (preloaded with :mod:`wordvec._workers`, which
+    imports only NumPy and the reading and tokenizing modules: the server starts in a
+    fraction of the time the whole package takes), ``spawn`` is the portable fallback.
     """
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
+        ctx.set_forkserver_preload(["wordvec._workers"])
         return ctx
     return multiprocessing.get_context("spawn")
 

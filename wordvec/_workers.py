@@ -1,0 +1,71 @@
+"""The worker side of parallel reading: tokenize files to ids in worker processes.
+
+Kept apart from :mod:`wordvec.pipeline` so that the processes that run it import
+only NumPy and the reading and tokenizing modules (not SciPy, nor the rest of the
+package): :func:`wordvec.pipeline._pool_context` preloads this module in its fork
+server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .corpus import ReadStats, iter_file
+from .tokenize import TokenIds, Tokenizer
+
+_BATCH_CHARS = 4 << 20  # characters of text documents tokenized in one batch
+
+
+def _text_batches(docs: Iterator[Any]) -> Iterator[tuple[bool, list[str]]]:
+    """Consecutive documents as ``(is_text, documents)``: text documents in batches of
+    up to :data:`_BATCH_CHARS` characters, a token-list document alone."""
+    batch: list[str] = []
+    size = 0
+    for doc in docs:
+        if isinstance(doc, list):
+            if batch:
+                yield True, batch
+                batch, size = [], 0
+            yield False, doc
+            continue
+        batch.append(doc)
+        size += len(doc)
+        if size >= _BATCH_CHARS:
+            yield True, batch
+            batch, size = [], 0
+    if batch:
+        yield True, batch
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(tokenizer: Tokenizer) -> None:
+    _WORKER["ids"] = TokenIds(tokenizer)
+
+
+def _worker_file(piece: tuple[str, int, int]
+                 ) -> tuple[int, tuple[bytes, np.ndarray], np.ndarray, int, dict[str, Any]]:
+    """Tokenize one file or piece of a file ``(path, start, end)``.
+
+    Returns (worker pid, types new to this worker packed as UTF-8 bytes and their
+    ends, local ids, tokens, stats).
+
+    Ids are in the worker's first-seen order, SEPARATOR after each non-empty
+    document, exactly as the serial loop of :func:`count` builds the stream.
+    """
+    token_ids: TokenIds = _WORKER["ids"]
+    stats = ReadStats()
+    parts: list[np.ndarray] = []
+    n_tokens = 0
+    path, start, end = piece
+    for _, batch in _text_batches(iter_file(path, stats, byte_range=(start, end))):
+        ids, n = token_ids(batch)
+        parts.append(ids)
+        n_tokens += n
+    ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+    return os.getpid(), token_ids.take_new(), ids, n_tokens, stats.as_dict()
