@@ -41,7 +41,7 @@ from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
 from .corpus import Corpus, ReadStats, plain_pieces
 from .counts import Cooccurrences
 from .errors import CorpusError
-from ._workers import _text_batches, _worker_file, _worker_init
+from ._workers import _text_batches, _worker_file, _worker_init, load_ids
 from .reduce import SVD_ALGORITHMS, embed, truncated_svd
 from .tokenize import TokenIds, Tokenizer, TypeIndex
 from .vectors import WordVectors
@@ -308,22 +308,27 @@ def _main_hidden() -> Iterator[None]:
 
 
 def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _Pass1,
-                   progress: bool) -> ReadStats:
+                   progress: bool, tmp_dir: Any = None) -> ReadStats:
     locals_: dict[int, _LocalIds] = {}  # worker pid -> its ids' mapping
     stats = ReadStats()
     ctx = _pool_context()
-    with _main_hidden():  # the workers start here
-        pool = ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
-                        initargs=(tokenizer,))
-    with pool, _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
-        for pid, new, ids, n_tokens, st in pool.imap(_worker_file, files):
-            local = locals_.setdefault(pid, _LocalIds(state.index))
-            local.add(new)
-            if ids.size:
-                state.add(local.map(ids))
-            state.n_tokens += n_tokens
-            _merge_read_stats(stats, st)
-            bar.update()
+    spool = tempfile.TemporaryDirectory(prefix="wordvec-ids-", dir=tmp_dir)
+    try:
+        with _main_hidden():  # the workers start here
+            pool = ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
+                            initargs=(tokenizer, spool.name))
+        with pool, _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
+            for pid, new, spooled, n_tokens, st in pool.imap(_worker_file, files):
+                ids = load_ids(spooled)
+                local = locals_.setdefault(pid, _LocalIds(state.index))
+                local.add(new)
+                if ids.size:
+                    state.add(local.map(ids))
+                state.n_tokens += n_tokens
+                _merge_read_stats(stats, st)
+                bar.update()
+    finally:  # also on Ctrl-C: the pool is ended first, then its files are deleted
+        spool.cleanup()
     state.flush()
     return stats
 
@@ -380,7 +385,7 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
         files = _parallel_files(source, tokenizer, n_jobs)
         if files is not None:
             source.stats = _read_parallel(files, tokenizer, n_jobs, state,  # type: ignore[arg-type]
-                                          progress)
+                                          progress, tmp_dir)
         else:
             _read_serial(source, tokenizer, state, progress)
         timings["read_tokenize"] = time.perf_counter() - t0
