@@ -309,3 +309,31 @@ def test_merge_rows_by_hand() -> None:
     with pytest.raises(ValueError, match="out_cols"):
         _kernels.merge_rows(LIB, [a, b], 0, 3, np.empty(4, np.int64), np.empty(2, np.int32),
                             np.empty(6))
+
+
+@needs_kernels
+@settings(max_examples=60, deadline=None)
+@given(stream=st.lists(st.integers(-1, 9), max_size=60), seed=st.integers(0, 2 ** 16),
+       clean=st.booleans())
+def test_remap_and_subsample_equal_numpy(stream: list[int], seed: int, clean: bool) -> None:
+    """The pass-2 steps in C = the NumPy lines they replace (pipeline without kernels)."""
+    rng = np.random.default_rng(seed)
+    lut = rng.integers(-3, 6, 10).astype(np.int32)  # -3: out of the vocabulary
+    keep = rng.random(6).astype(np.float32)
+    x = np.array(stream, dtype=np.int32)
+    expected = np.concatenate([lut, [-1]]).astype(np.int32)[x]
+    expected = expected[expected != -3]
+    got = _kernels.remap_ids(LIB, x, lut, -3)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(x, np.array(stream, dtype=np.int32))  # x is not changed
+    rand = rng.random(got.size, dtype=np.float32)
+    is_word = expected >= 0
+    drop = is_word & (rand >= keep[np.where(is_word, expected, 0)])
+    if clean:
+        expected = expected.copy()
+        expected[drop] = -2
+    else:
+        expected = expected[~drop]
+    got, kept = _kernels.subsample_ids(LIB, got, rand, keep, clean, -2)
+    np.testing.assert_array_equal(got, expected)
+    assert kept == int(np.count_nonzero(expected >= 0))

@@ -76,12 +76,14 @@ def test_parallel_tokenizing_equals_serial(corpus_dir: Path, tokenizer: Tokenize
     assert serial.stats["read"]["replaced_characters"] == 1
 
 
-@pytest.mark.parametrize("n_jobs", [1, 2])
-def test_compiled_tokenizing_equals_python(corpus_dir: Path, n_jobs: int,
+@pytest.mark.parametrize("n_jobs,mode", [(1, "dirty"), (2, "clean")])
+def test_compiled_tokenizing_equals_python(corpus_dir: Path, n_jobs: int, mode: str,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    kw = dict(min_count=1, subsample=0.01, window=3, progress=False, n_jobs=n_jobs)
+    """Kernels (tokenizer, type table, remap, subsampling, counting) = NumPy and Python."""
+    kw = dict(min_count=1, subsample=0.01, subsample_mode=mode, window=3, progress=False,
+              n_jobs=n_jobs)
     compiled = wordvec.count(corpus_dir, **kw)
-    monkeypatch.setattr("wordvec._kernels.load", lambda: None)  # tokenizer, index and sort in Python
+    monkeypatch.setattr("wordvec._kernels.load", lambda: None)  # in this process: no kernels
     python = wordvec.count(corpus_dir, **kw)
     _assert_same_counts(compiled, python)
 

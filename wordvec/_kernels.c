@@ -156,6 +156,45 @@ int wv_radix_sort_i64(int64_t *keys, int64_t *tmp, int64_t n, int bits)
  * into one value per (word, context) key x[j - d] * V + x[j].  The sums are of
  * integers in float64 (exact), in the order NumPy's reduceat would add them. */
 
+/* The stored id stream to counting ids, in place: x[j] becomes lut[x[j]] (x[j] = -1,
+ * the end of a document, stays -1) and ids that lut maps to `dropped` (out of the
+ * vocabulary) are removed.  Returns the new length.  lut has n_lut entries; an id out of
+ * range returns -1. */
+int64_t wv_remap_ids(int32_t *x, int64_t n, const int32_t *lut, int64_t n_lut, int32_t dropped)
+{
+    int64_t k = 0;
+    for (int64_t j = 0; j < n; j++) {
+        int32_t v = x[j];
+        if (v != -1) {
+            if (v < 0 || v >= n_lut) return -1;
+            v = lut[v];
+            if (v == dropped) continue;
+        }
+        x[k++] = v;
+    }
+    return k;
+}
+
+/* word2vec's subsampling of x[0:n] in place: a word w (x[j] >= 0) goes when rand[j] >=
+ * keep[w]; mode 0 removes it (dirty), mode 1 puts `hole` in its place (clean).  Returns
+ * the new length, and the number of words left in *kept. */
+int64_t wv_subsample_ids(int32_t *x, int64_t n, const float *rand, const float *keep,
+                         int mode, int32_t hole, int64_t *kept)
+{
+    int64_t k = 0, words = 0;
+    for (int64_t j = 0; j < n; j++) {
+        int32_t v = x[j];
+        if (v >= 0 && rand[j] >= keep[v]) {
+            if (mode == 0) continue;
+            v = hole;
+        }
+        words += v >= 0;
+        x[k++] = v;
+    }
+    *kept = words;
+    return k;
+}
+
 /* The number of pairs of x[0:n] (those of j >= p). */
 int64_t wv_count_pair_keys(const int32_t *x, int64_t n, int64_t p, int window)
 {
@@ -446,6 +485,23 @@ static inline int32_t intern(wv_types *t, const uint8_t *s, int64_t len)
     t->slots[i].len = (int32_t)len;
     if (t->n * 2 > t->cap && types_grow(t)) return -1;
     return id;
+}
+
+/* Bytes of the types ids[0:n], one after the other, into out (NULL: only measure) and
+ * their ends into ends.  Returns the number of bytes, or -1 for an id out of range. */
+int64_t wv_types_gather(void *handle, const int64_t *ids, int64_t n, char *out, int64_t *ends)
+{
+    wv_types *t = handle;
+    int64_t size = 0;
+    for (int64_t j = 0; j < n; j++) {
+        int64_t i = ids[j];
+        if (i < 0 || i >= t->n) return -1;
+        int64_t len = t->offsets[i + 1] - t->offsets[i];
+        if (out != NULL) memcpy(out + size, t->arena + t->offsets[i], (size_t)len);
+        size += len;
+        if (ends != NULL) ends[j] = size;
+    }
+    return size;
 }
 
 /* Ids of n types: type j is blob[ends[j-1] : ends[j]] (ends[-1] is 0), added where new.

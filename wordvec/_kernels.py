@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing wor
     import scipy.sparse as sp
 
 __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
-           "sort_keys", "count_pairs", "merge_rows", "MAX_WIDTH", "TypeTable",
+           "sort_keys", "count_pairs", "merge_rows", "remap_ids", "subsample_ids", "MAX_WIDTH", "TypeTable",
            "nonascii_pieces", "tokenize_ids"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
@@ -117,6 +117,12 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.wv_types_count.restype = i64
     lib.wv_types_copy.argtypes = [p, i64, i64, p, p]
     lib.wv_types_copy.restype = i64
+    lib.wv_types_gather.argtypes = [p, p, i64, p, p]
+    lib.wv_types_gather.restype = i64
+    lib.wv_remap_ids.argtypes = [p, i64, p, i64, ctypes.c_int32]
+    lib.wv_remap_ids.restype = i64
+    lib.wv_subsample_ids.argtypes = [p, i64, p, p, ctypes.c_int, ctypes.c_int32, p]
+    lib.wv_subsample_ids.restype = i64
     lib.wv_types_intern.argtypes = [p, p, p, i64, p]
     lib.wv_types_intern.restype = ctypes.c_int
     lib.wv_nonascii_pieces.argtypes = [p, i64, p, i64]
@@ -302,6 +308,34 @@ def count_pairs(lib: ctypes.CDLL, x: np.ndarray, p: int, window: int, vocab_size
     return out, m
 
 
+def remap_ids(lib: ctypes.CDLL, x: np.ndarray, lut: np.ndarray, dropped: int) -> np.ndarray:
+    """``lut[x]`` without the ids mapped to ``dropped`` (-1 in ``x`` stays -1), in place
+    in a copy of ``x``."""
+    out = np.array(x, dtype=np.int32, copy=True, order="C")
+    lut = np.ascontiguousarray(lut, dtype=np.int32)
+    k = lib.wv_remap_ids(out.ctypes.data, out.size, lut.ctypes.data, lut.size, dropped)
+    if k < 0:
+        raise ValueError("an id outside the lookup table")
+    return out[:k]
+
+
+def subsample_ids(lib: ctypes.CDLL, x: np.ndarray, rand: np.ndarray, keep: np.ndarray,
+                  clean: bool, hole: int) -> tuple[np.ndarray, int]:
+    """word2vec's subsampling of ids ``x`` (in place): a word ``w`` goes where ``rand >=
+    keep[w]`` (its position holds ``hole`` if ``clean``).  Returns the ids and the number
+    of words kept."""
+    if not (x.dtype == np.int32 and x.flags.c_contiguous and x.flags.writeable):
+        raise ValueError("x must be a writable contiguous int32 array")
+    rand = np.ascontiguousarray(rand, dtype=np.float32)
+    keep = np.ascontiguousarray(keep, dtype=np.float32)
+    if rand.size < x.size or (x.size and int(x.max()) >= keep.size):
+        raise ValueError("subsample_ids: rand or keep too short")
+    kept = ctypes.c_int64(0)
+    k = lib.wv_subsample_ids(x.ctypes.data, x.size, rand.ctypes.data, keep.ctypes.data,
+                             int(clean), hole, ctypes.byref(kept))
+    return x[:k], int(kept.value)
+
+
 def merge_rows(lib: ctypes.CDLL, parts: list[sp.csr_matrix], r0: int, r1: int,
                out_indptr: np.ndarray, out_cols: np.ndarray, out_vals: np.ndarray) -> int:
     """Rows ``r0:r1`` of the sum of canonical CSR matrices (float64 values) in one pass:
@@ -362,6 +396,20 @@ class TypeTable:
     def words(self, lo: int, hi: int) -> list[str]:
         """Types ``lo..hi-1`` as strings."""
         raw, ends = self.packed(lo, hi)
+        bounds = [0, *ends.tolist()]
+        return [raw[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def words_at(self, ids: np.ndarray | list[int]) -> list[str]:
+        """The types of ``ids`` as strings, in that order."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        size = self._lib.wv_types_gather(self._handle, ids.ctypes.data, ids.size, None, None)
+        if size < 0:
+            raise ValueError(f"type ids outside the table's {len(self)}")
+        buf = ctypes.create_string_buffer(max(1, size))
+        ends = np.empty(ids.size, dtype=np.int64)
+        self._lib.wv_types_gather(self._handle, ids.ctypes.data, ids.size, buf,
+                                  ends.ctypes.data)
+        raw = buf.raw
         bounds = [0, *ends.tolist()]
         return [raw[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
 

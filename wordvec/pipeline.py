@@ -45,7 +45,7 @@ from ._workers import _text_batches, _worker_file, _worker_init, load_ids
 from .reduce import SVD_ALGORITHMS, embed, truncated_svd
 from .tokenize import TokenIds, Tokenizer, TypeIndex
 from .vectors import WordVectors
-from .vocab import Vocabulary, keep_probabilities
+from .vocab import Vocabulary, id_map, keep_probabilities, select_words
 from .weighting import ppmi
 
 __all__ = ["build", "build_from_counts", "DEFAULTS", "PRESETS", "count", "COUNT_KEYS",
@@ -396,11 +396,10 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
                               f"({read_stats['documents']} documents read)")
 
         # Vocabulary from exact counts.
-        words = state.index.words(0, len(state.index))
-        del state
-        vocab, remap = Vocabulary.from_arrays(words, counts, min_count=min_count,
-                                              max_vocab=max_vocab)
-        del words
+        order = select_words(counts, min_count=min_count, max_vocab=max_vocab)
+        vocab = Vocabulary(state.index.words_at(order), counts[order])  # only these decoded
+        remap = id_map(order, len(counts))
+        del state, order
         lut = np.concatenate([np.where(remap >= 0, remap, _DROP).astype(np.int32),
                               np.array([SEPARATOR], dtype=np.int32)])  # lut[-1] = SEPARATOR
         keep_p = keep_probabilities(vocab.counts, subsample).astype(np.float32)
@@ -413,14 +412,25 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
                                       n_threads=n_jobs, tmp_dir=tmp_dir)
         try:
             kept = 0
+            lib = _kernels.load()  # one pass in C for each step below, else NumPy's
             with _bar(progress, total=len(stream), desc="counting", unit="chunk") as bar:
                 for chunk in stream:
-                    ids = lut[chunk]
-                    ids = ids[ids != _DROP]
+                    if lib is not None:
+                        ids = _kernels.remap_ids(lib, chunk, lut, _DROP)
+                    else:
+                        ids = lut[chunk]
+                        ids = ids[ids != _DROP]
                     if subsample > 0:
+                        rand = rng.random(ids.size, dtype=np.float32)
+                        if lib is not None:
+                            ids, n_kept = _kernels.subsample_ids(
+                                lib, ids, rand, keep_p, subsample_mode == "clean", HOLE)
+                            kept += n_kept
+                            counter.update(ids)
+                            bar.update()
+                            continue
                         is_word = ids >= 0
-                        drop = is_word & (rng.random(ids.size, dtype=np.float32)
-                                          >= keep_p[np.where(is_word, ids, 0)])
+                        drop = is_word & (rand >= keep_p[np.where(is_word, ids, 0)])
                         if subsample_mode == "dirty":
                             ids = ids[~drop]
                         else:

@@ -135,8 +135,8 @@ class TypeIndex:
     >>> index = TypeIndex()
     >>> index.ids(["b", "a", "b"]).tolist(), index.ids_packed(b"ca", [1, 2]).tolist()
     ([0, 1, 0], [2, 1])
-    >>> index.words(0, len(index))
-    ['b', 'a', 'c']
+    >>> index.words(0, len(index)), index.words_at([2, 0])
+    (['b', 'a', 'c'], ['c', 'b'])
     """
 
     def __init__(self, use_kernels: bool = True) -> None:
@@ -167,6 +167,13 @@ class TypeIndex:
         if self._table is not None:
             return self._table.words(lo, hi)
         return self._dict.words[lo:hi]  # type: ignore[union-attr]
+
+    def words_at(self, ids: np.ndarray) -> list[str]:
+        """The types of ``ids``, in that order."""
+        if self._table is not None:
+            return self._table.words_at(ids)
+        words = self._dict.words  # type: ignore[union-attr]
+        return [words[i] for i in np.asarray(ids, dtype=np.int64).tolist()]
 
     def packed(self, lo: int, hi: int) -> tuple[bytes, np.ndarray]:
         if self._table is not None:

@@ -53,22 +53,9 @@ class Vocabulary:
     def from_arrays(cls, words: Sequence[str], counts: np.ndarray, *, min_count: int = 1,
                     max_vocab: int | None = None) -> tuple[Vocabulary, np.ndarray]:
         """Build from parallel arrays; also return the old-id -> new-id map (-1 = dropped)."""
-        min_count = check_int("min_count", min_count, low=1)  # type: ignore[assignment]
-        max_vocab = check_int("max_vocab", max_vocab, low=1, allow_none=True)
+        order = select_words(counts, min_count=min_count, max_vocab=max_vocab)
         counts = np.asarray(counts, dtype=np.int64)
-        if len(counts) == 0:
-            raise CorpusError("the corpus holds no tokens: nothing to build a vocabulary from")
-        order = np.argsort(-counts, kind="stable")
-        order = order[counts[order] >= min_count]
-        if max_vocab is not None:
-            order = order[:max_vocab]
-        if len(order) == 0:
-            raise CorpusError(
-                f"min_count={min_count} removed every word (the most frequent word occurs "
-                f"{int(counts.max())} times); lower min_count or use a larger corpus")
-        remap = np.full(len(counts), -1, dtype=np.int32)
-        remap[order] = np.arange(len(order), dtype=np.int32)
-        return cls([words[i] for i in order], counts[order]), remap
+        return cls([words[i] for i in order], counts[order]), id_map(order, len(counts))
 
     def __len__(self) -> int:
         return len(self.words)
@@ -83,6 +70,36 @@ class Vocabulary:
     def total(self) -> int:
         """Number of in-vocabulary tokens in the corpus."""
         return int(self.counts.sum())
+
+
+def select_words(counts: np.ndarray, *, min_count: int = 1,
+                 max_vocab: int | None = None) -> np.ndarray:
+    """Ids of the words a vocabulary keeps, most frequent first (ties: lower id first).
+
+    >>> select_words(np.array([3, 5, 1, 5]), min_count=2).tolist()
+    [1, 3, 0]
+    """
+    min_count = check_int("min_count", min_count, low=1)  # type: ignore[assignment]
+    max_vocab = check_int("max_vocab", max_vocab, low=1, allow_none=True)
+    counts = np.asarray(counts, dtype=np.int64)
+    if len(counts) == 0:
+        raise CorpusError("the corpus holds no tokens: nothing to build a vocabulary from")
+    order = np.argsort(-counts, kind="stable")
+    order = order[counts[order] >= min_count]
+    if max_vocab is not None:
+        order = order[:max_vocab]
+    if len(order) == 0:
+        raise CorpusError(
+            f"min_count={min_count} removed every word (the most frequent word occurs "
+            f"{int(counts.max())} times); lower min_count or use a larger corpus")
+    return order
+
+
+def id_map(order: np.ndarray, n: int) -> np.ndarray:
+    """Old id -> position in ``order`` (the new id), -1 for ids not in it."""
+    remap = np.full(n, -1, dtype=np.int32)
+    remap[order] = np.arange(len(order), dtype=np.int32)
+    return remap
 
 
 def keep_probabilities(counts: np.ndarray, subsample: float) -> np.ndarray:
