@@ -337,3 +337,38 @@ def test_remap_and_subsample_equal_numpy(stream: list[int], seed: int, clean: bo
     got, kept = _kernels.subsample_ids(LIB, got, rand, keep, clean, -2)
     np.testing.assert_array_equal(got, expected)
     assert kept == int(np.count_nonzero(expected >= 0))
+
+
+@needs_kernels
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 70), density=st.floats(0.0, 0.5), threads=st.integers(1, 3),
+       scale=st.sampled_from([1.0, 5.0, 2520.0]), seed=st.integers(0, 2 ** 16))
+def test_symmetrize_equals_scipy_float32_sum(n: int, density: float, threads: int,
+                                             scale: float, seed: int) -> None:
+    """C + C.T over the scale in C (threads by row ranges) = SciPy's float32 h + h.T, bit
+    for bit (the result of CooccurrenceCounter.result without the kernels)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(seed)
+    half = _integer_csr(rng, n, density)
+    half.data *= rng.random(half.nnz) * 3  # values that round differently in float32
+    h = sp.csr_matrix(((half.data / scale).astype(np.float32), half.indices, half.indptr),
+                      shape=half.shape)
+    expected = (h + h.T.tocsr()).tocsr()
+    expected.sum_duplicates()
+    with ThreadPoolExecutor(threads) as pool:
+        got = _kernels.symmetrize(LIB, half, scale, pool.map, threads)
+    got.check_format(full_check=True)
+    assert got.dtype == np.float32 and got.has_canonical_format
+    np.testing.assert_array_equal(got.indptr, expected.indptr)
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    np.testing.assert_array_equal(got.data, expected.data)
+
+
+@needs_kernels
+def test_count_ids_by_hand() -> None:
+    counts = np.zeros(4, dtype=np.int64)
+    _kernels.count_ids(LIB, np.array([0, 3, -1, 3, -2, 1], dtype=np.int32), counts)
+    assert counts.tolist() == [1, 1, 0, 2]
+    with pytest.raises(ValueError, match="an id of 4 or more"):
+        _kernels.count_ids(LIB, np.array([4], dtype=np.int32), counts)

@@ -195,6 +195,19 @@ int64_t wv_subsample_ids(int32_t *x, int64_t n, const float *rand, const float *
     return k;
 }
 
+/* counts[x[j]]++ for the words (x[j] >= 0) of x[0:n].  Returns 0, or -1 for an id
+ * >= n_counts (then counts are partly updated). */
+int wv_count_ids(const int32_t *x, int64_t n, int64_t *counts, int64_t n_counts)
+{
+    for (int64_t j = 0; j < n; j++) {
+        int32_t v = x[j];
+        if (v < 0) continue;
+        if (v >= n_counts) return -1;
+        counts[v]++;
+    }
+    return 0;
+}
+
 /* The number of pairs of x[0:n] (those of j >= p). */
 int64_t wv_count_pair_keys(const int32_t *x, int64_t n, int64_t p, int window)
 {
@@ -324,6 +337,56 @@ int64_t wv_merge_rows(int k, const int64_t *const *indptr, const int32_t *const 
     }
     free(acc); free(mark); free(touched);
     return n;
+}
+
+/* ---- C + C.T of the counted half C (n x n CSR, sorted columns, float64), over a scale,
+ * as float32: what SciPy's float32 (C / scale) + (C / scale).T gives, in three passes
+ * that threads share by ranges of rows: column counts, the transpose (a counting sort:
+ * its rows come out sorted), and the row-by-row merge of C with C.T. */
+
+/* counts[c] += the non-zeros of column c in rows r0..r1-1. */
+void wv_column_counts(const int64_t *indptr, const int32_t *cols, int64_t r0, int64_t r1,
+                      int64_t *counts)
+{
+    for (int64_t p = indptr[r0]; p < indptr[r1]; p++) counts[cols[p]]++;
+}
+
+/* Rows r0..r1-1 of C / scale into the transpose: entry (r, c) goes to position pos[c]
+ * (then advanced) of tcols (r) and tvals (float32). */
+void wv_transpose_rows(const int64_t *indptr, const int32_t *cols, const double *vals,
+                       double scale, int64_t r0, int64_t r1, int64_t *pos, int32_t *tcols,
+                       float *tvals)
+{
+    for (int64_t r = r0; r < r1; r++)
+        for (int64_t p = indptr[r]; p < indptr[r + 1]; p++) {
+            int64_t q = pos[cols[p]]++;
+            tcols[q] = (int32_t)r;
+            tvals[q] = (float)(vals[p] / scale);
+        }
+}
+
+/* Rows r0..r1-1 of C / scale + T (T in CSR: tptr, tcols, tvals) into out_indptr
+ * (r1 - r0 + 1 entries from 0), out_cols and out_vals.  Returns the non-zeros written. */
+int64_t wv_add_transposed(const int64_t *indptr, const int32_t *cols, const double *vals,
+                          double scale, const int64_t *tptr, const int32_t *tcols,
+                          const float *tvals, int64_t r0, int64_t r1, int64_t *out_indptr,
+                          int32_t *out_cols, float *out_vals)
+{
+    int64_t k = 0;
+    out_indptr[0] = 0;
+    for (int64_t r = r0; r < r1; r++) {
+        int64_t a = indptr[r], ae = indptr[r + 1], b = tptr[r], be = tptr[r + 1];
+        while (a < ae && b < be) {
+            int32_t ca = cols[a], cb = tcols[b];
+            if (ca < cb) { out_cols[k] = ca; out_vals[k++] = (float)(vals[a++] / scale); }
+            else if (cb < ca) { out_cols[k] = cb; out_vals[k++] = tvals[b++]; }
+            else { out_cols[k] = ca; out_vals[k++] = (float)(vals[a++] / scale) + tvals[b++]; }
+        }
+        for (; a < ae; a++) { out_cols[k] = cols[a]; out_vals[k++] = (float)(vals[a] / scale); }
+        for (; b < be; b++) { out_cols[k] = tcols[b]; out_vals[k++] = tvals[b]; }
+        out_indptr[r - r0 + 1] = k;
+    }
+    return k;
 }
 
 /* ---- Tokenizing: wordvec.tokenize.Tokenizer's regular expression on ASCII text ----

@@ -33,7 +33,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing wor
     import scipy.sparse as sp
 
 __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
-           "sort_keys", "count_pairs", "merge_rows", "remap_ids", "subsample_ids", "MAX_WIDTH", "TypeTable",
+           "sort_keys", "count_pairs", "merge_rows", "symmetrize", "remap_ids", "count_ids", "subsample_ids", "MAX_WIDTH", "TypeTable",
            "nonascii_pieces", "tokenize_ids"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
@@ -117,8 +117,16 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.wv_types_count.restype = i64
     lib.wv_types_copy.argtypes = [p, i64, i64, p, p]
     lib.wv_types_copy.restype = i64
+    lib.wv_column_counts.argtypes = [p, p, i64, i64, p]
+    lib.wv_column_counts.restype = None
+    lib.wv_transpose_rows.argtypes = [p, p, p, ctypes.c_double, i64, i64, p, p, p]
+    lib.wv_transpose_rows.restype = None
+    lib.wv_add_transposed.argtypes = [p, p, p, ctypes.c_double, p, p, p, i64, i64, p, p, p]
+    lib.wv_add_transposed.restype = i64
     lib.wv_types_gather.argtypes = [p, p, i64, p, p]
     lib.wv_types_gather.restype = i64
+    lib.wv_count_ids.argtypes = [p, i64, p, i64]
+    lib.wv_count_ids.restype = ctypes.c_int
     lib.wv_remap_ids.argtypes = [p, i64, p, i64, ctypes.c_int32]
     lib.wv_remap_ids.restype = i64
     lib.wv_subsample_ids.argtypes = [p, i64, p, p, ctypes.c_int, ctypes.c_int32, p]
@@ -319,6 +327,15 @@ def remap_ids(lib: ctypes.CDLL, x: np.ndarray, lut: np.ndarray, dropped: int) ->
     return out[:k]
 
 
+def count_ids(lib: ctypes.CDLL, x: np.ndarray, counts: np.ndarray) -> None:
+    """``counts[w] += 1`` for each word ``w >= 0`` of ``x`` (no temporary arrays)."""
+    x = np.ascontiguousarray(x, dtype=np.int32)
+    if counts.dtype != np.int64 or not counts.flags.c_contiguous or counts.ndim != 1:
+        raise ValueError("counts must be a contiguous int64 array")
+    if lib.wv_count_ids(x.ctypes.data, x.size, counts.ctypes.data, counts.size):
+        raise ValueError(f"an id of {counts.size} or more")
+
+
 def subsample_ids(lib: ctypes.CDLL, x: np.ndarray, rand: np.ndarray, keep: np.ndarray,
                   clean: bool, hole: int) -> tuple[np.ndarray, int]:
     """word2vec's subsampling of ids ``x`` (in place): a word ``w`` goes where ``rand >=
@@ -334,6 +351,72 @@ def subsample_ids(lib: ctypes.CDLL, x: np.ndarray, rand: np.ndarray, keep: np.nd
     k = lib.wv_subsample_ids(x.ctypes.data, x.size, rand.ctypes.data, keep.ctypes.data,
                              int(clean), hole, ctypes.byref(kept))
     return x[:k], int(kept.value)
+
+
+def symmetrize(lib: ctypes.CDLL, half: sp.csr_matrix, scale: float,
+               map_: Callable[..., Any] = map, n_threads: int = 1) -> sp.csr_matrix:
+    """``(half + half.T) / scale`` as canonical float32 CSR (square canonical ``half``,
+    float64 values): the values SciPy's float32 ``h + h.T`` gives for ``h = (half /
+    scale).astype(float32)``.  Column counts, the transpose and the merge each run on
+    ranges of rows through ``map_`` (e.g. a thread pool's ``map``; the GIL is released)."""
+    import scipy.sparse as sp
+
+    n = half.shape[0]
+    if half.shape != (n, n) or not half.has_canonical_format:
+        raise ValueError("symmetrize needs a square canonical CSR matrix")
+    indptr = np.ascontiguousarray(half.indptr, dtype=np.int64)
+    cols = np.ascontiguousarray(half.indices, dtype=np.int32)
+    vals = np.ascontiguousarray(half.data, dtype=np.float64)
+    nnz = int(indptr[-1])
+    cuts = np.unique(np.concatenate(([0], np.searchsorted(
+        indptr, np.arange(1, n_threads) * nnz // max(n_threads, 1)), [n]))).tolist()
+    ranges = list(zip(cuts[:-1], cuts[1:]))
+    p = indptr.ctypes.data, cols.ctypes.data
+    counts = np.zeros((len(ranges), n), dtype=np.int64)
+    list(map_(lambda i: lib.wv_column_counts(*p, ranges[i][0], ranges[i][1],
+                                             counts[i].ctypes.data), range(len(ranges))))
+    tptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts.sum(axis=0), out=tptr[1:])
+    pos = np.ascontiguousarray(tptr[:-1] + np.cumsum(counts, axis=0) - counts)  # per range
+    del counts
+    tcols = np.empty(max(nnz, 1), dtype=np.int32)
+    tvals = np.empty(max(nnz, 1), dtype=np.float32)
+    list(map_(lambda i: lib.wv_transpose_rows(*p, vals.ctypes.data, float(scale),
+                                              ranges[i][0], ranges[i][1], pos[i].ctypes.data,
+                                              tcols.ctypes.data, tvals.ctypes.data),
+              range(len(ranges))))
+    del pos
+    room = np.zeros(n + 1, dtype=np.int64)  # row r of the sum has at most the two rows' nnz
+    room[1:] = np.cumsum(np.diff(indptr) + np.diff(tptr))
+    out_cols = np.empty(max(int(room[-1]), 1), dtype=np.int32)
+    out_vals = np.empty(max(int(room[-1]), 1), dtype=np.float32)
+    ptrs = [np.empty(hi - lo + 1, dtype=np.int64) for lo, hi in ranges]
+
+    def add(i: int) -> int:
+        lo, hi = ranges[i]
+        at = int(room[lo])
+        return int(lib.wv_add_transposed(
+            *p, vals.ctypes.data, float(scale), tptr.ctypes.data, tcols.ctypes.data,
+            tvals.ctypes.data, lo, hi, ptrs[i].ctypes.data, out_cols.ctypes.data + 4 * at,
+            out_vals.ctypes.data + 4 * at))
+
+    sizes = list(map_(add, range(len(ranges))))
+    del tcols, tvals
+    offset = 0
+    for i, (lo, hi) in enumerate(ranges):  # close the gaps between the ranges' regions
+        at, size = int(room[lo]), sizes[i]
+        if at != offset:
+            out_cols[offset:offset + size] = out_cols[at:at + size]
+            out_vals[offset:offset + size] = out_vals[at:at + size]
+        ptrs[i] += offset
+        offset += size
+    out_cols.resize(offset, refcheck=False)  # a realloc: gives back the room, no copy
+    out_vals.resize(offset, refcheck=False)
+    out_indptr = np.concatenate([ptrs[0], *[q[1:] for q in ptrs[1:]]]) if ptrs else \
+        np.zeros(n + 1, dtype=np.int64)
+    out = sp.csr_matrix((out_vals, out_cols, out_indptr), shape=(n, n))
+    out.has_canonical_format = True
+    return out
 
 
 def merge_rows(lib: ctypes.CDLL, parts: list[sp.csr_matrix], r0: int, r1: int,

@@ -447,6 +447,11 @@ class CooccurrenceCounter:
             total = self._merge_runs(total)
         if total is None:
             total = sp.csr_matrix((V, V), dtype=np.float64)
+        lib = _kernels.load()
+        if lib is not None:  # C, threads by ranges of rows; no float32 copy of the half
+            pool = self._pool
+            return _kernels.symmetrize(lib, total, self._scale,
+                                       pool.map if pool is not None else map, self.n_threads)
         if any(total is m for m in self._partials):  # still ours: result() may be called again
             data = total.data / self._scale
         else:  # a sum made here: divide in place, no float64 temporary of the whole matrix

@@ -186,6 +186,9 @@ class _LocalIds:
             self._lut = np.concatenate([self._lut[:-1], fresh, self._lut[-1:]])
 
     def map(self, ids: np.ndarray) -> np.ndarray:
+        lib = _kernels.load()
+        if lib is not None:  # one C pass (SEPARATOR stays); nothing maps to -3
+            return _kernels.remap_ids(lib, ids, self._lut[:-1], _DROP)
         return self._lut[ids]
 
 
@@ -223,7 +226,7 @@ class _Pass1:
     def __init__(self, stream: _IdStream) -> None:
         self.index = TypeIndex()
         self.stream = stream
-        self.counts = np.zeros(0, dtype=np.int64)
+        self._counts = np.zeros(0, dtype=np.int64)  # room grows geometrically
         self.n_tokens = 0
         self._pending: list[np.ndarray] = []
         self._pending_size = 0
@@ -240,11 +243,21 @@ class _Pass1:
             return
         chunk = np.concatenate(self._pending) if len(self._pending) > 1 else self._pending[0]
         self._pending, self._pending_size = [], 0
-        if len(self.index) > self.counts.size:
-            self.counts = np.concatenate(
-                [self.counts, np.zeros(len(self.index) - self.counts.size, np.int64)])
-        self.counts += np.bincount(chunk[chunk >= 0], minlength=self.counts.size)
+        if len(self.index) > self._counts.size:
+            grown = np.zeros(max(len(self.index), 2 * self._counts.size), np.int64)
+            grown[:self._counts.size] = self._counts
+            self._counts = grown
+        lib = _kernels.load()
+        if lib is not None:
+            _kernels.count_ids(lib, chunk, self._counts)
+        else:
+            self._counts += np.bincount(chunk[chunk >= 0], minlength=self._counts.size)
         self.stream.append(chunk)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Occurrences of each type, by id."""
+        return self._counts[:len(self.index)]
 
 
 def _read_serial(source: Corpus, tokenizer: Callable[[str], list[str]], state: _Pass1,
