@@ -372,3 +372,29 @@ def test_count_ids_by_hand() -> None:
     assert counts.tolist() == [1, 1, 0, 2]
     with pytest.raises(ValueError, match="an id of 4 or more"):
         _kernels.count_ids(LIB, np.array([4], dtype=np.int32), counts)
+
+
+@needs_kernels
+@settings(max_examples=40, deadline=None)
+@given(rows=st.integers(1, 40), cols=st.integers(1, 60), width=st.integers(1, 25),
+       density=st.floats(0.0, 0.6), seed=st.integers(0, 2 ** 16))
+def test_column_tiles_equal_scipy_slices(rows: int, cols: int, width: int, density: float,
+                                         seed: int) -> None:
+    from wordvec.blocks import _tile_cuts
+
+    rng = np.random.default_rng(seed)
+    a = sp.random(rows, cols, density=density, format="csr", dtype=np.float32,
+                  random_state=rng)
+    a.sum_duplicates()
+    cuts = _tile_cuts(cols, width)
+    tiles = _kernels.split_columns(LIB, a, cuts)
+    tiled = TiledMatrix(a, width)
+    assert len(tiles) == len(tiled.tiles) == len(cuts) - 1
+    for (lo, hi), tile, (tlo, thi, t2) in zip(zip(cuts[:-1], cuts[1:]), tiles, tiled.tiles):
+        expected = a[:, int(lo):int(hi)].tocsr()
+        expected.sort_indices()
+        assert (tlo, thi) == (lo, hi) and tile.shape == expected.shape
+        for got in (tile, t2):
+            np.testing.assert_array_equal(got.indptr, expected.indptr)
+            np.testing.assert_array_equal(got.indices, expected.indices)
+            np.testing.assert_array_equal(got.data, expected.data)

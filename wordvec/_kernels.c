@@ -389,6 +389,41 @@ int64_t wv_add_transposed(const int64_t *indptr, const int32_t *cols, const doub
     return k;
 }
 
+/* ---- Column tiles of a CSR matrix (the SVD's operand), in two passes over it ----
+ *
+ * Tile t holds columns cuts[t] <= c < cuts[t + 1] of every row, with local column numbers
+ * c - cuts[t]; rows' columns must be sorted.  Pass 1 counts each row's entries per tile
+ * into tile_indptr (n_tiles arrays of n_rows + 1, row r's count at [r + 1]); the caller
+ * turns them into prefix sums; pass 2 copies the entries.  Rows r0..r1-1 only, so that
+ * threads can share the work. */
+void wv_tile_counts(const int64_t *indptr, const int32_t *cols, int64_t r0, int64_t r1,
+                    const int64_t *cuts, int n_tiles, int64_t *const *tile_indptr)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        int t = 0;
+        for (int64_t p = indptr[r]; p < indptr[r + 1]; p++) {
+            while (t + 1 < n_tiles && cols[p] >= cuts[t + 1]) t++;
+            tile_indptr[t][r + 1]++;
+        }
+    }
+}
+
+void wv_tile_copy(const int64_t *indptr, const int32_t *cols, const float *vals, int64_t r0,
+                  int64_t r1, const int64_t *cuts, int n_tiles,
+                  const int64_t *const *tile_indptr, int32_t *const *tile_cols,
+                  float *const *tile_vals)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        int t = 0;
+        int64_t q = tile_indptr[0][r];
+        for (int64_t p = indptr[r]; p < indptr[r + 1]; p++) {
+            while (t + 1 < n_tiles && cols[p] >= cuts[t + 1]) { t++; q = tile_indptr[t][r]; }
+            tile_cols[t][q] = (int32_t)(cols[p] - cuts[t]);
+            tile_vals[t][q++] = vals[p];
+        }
+    }
+}
+
 /* ---- Tokenizing: wordvec.tokenize.Tokenizer's regular expression on ASCII text ----
  *
  * A *piece* is a maximal run of bytes that are not ASCII whitespace (Python's str.split()
