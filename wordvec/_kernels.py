@@ -409,9 +409,7 @@ def symmetrize(lib: ctypes.CDLL, half: sp.csr_matrix, scale: float,
     cols = np.ascontiguousarray(half.indices, dtype=np.int32)
     vals = np.ascontiguousarray(half.data, dtype=np.float64)
     nnz = int(indptr[-1])
-    cuts = np.unique(np.concatenate(([0], np.searchsorted(
-        indptr, np.arange(1, n_threads) * nnz // max(n_threads, 1)), [n]))).tolist()
-    ranges = list(zip(cuts[:-1], cuts[1:]))
+    ranges = row_ranges(indptr, n_threads)
     p = indptr.ctypes.data, cols.ctypes.data
     counts = np.zeros((len(ranges), n), dtype=np.int64)
     list(map_(lambda i: lib.wv_column_counts(*p, ranges[i][0], ranges[i][1],
@@ -443,19 +441,41 @@ def symmetrize(lib: ctypes.CDLL, half: sp.csr_matrix, scale: float,
 
     sizes = list(map_(add, range(len(ranges))))
     del tcols, tvals
+    return join_row_ranges(ranges, room, sizes, ptrs, out_cols, out_vals, (n, n))
+
+
+def row_ranges(cum_nnz: np.ndarray, parts: int) -> list[tuple[int, int]]:
+    """About ``parts`` ranges of rows of equal non-zeros, from the row pointer-like
+    ``cum_nnz`` (``n + 1`` cumulative counts): the threads' shares of a pass."""
+    n = cum_nnz.size - 1
+    total = int(cum_nnz[-1])
+    inner = np.searchsorted(cum_nnz, np.arange(1, max(parts, 1)) * total // max(parts, 1))
+    cuts = np.unique(np.concatenate(([0], inner, [n]))).tolist()
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def join_row_ranges(ranges: list[tuple[int, int]], room: np.ndarray, sizes: list[int],
+                    indptrs: list[np.ndarray], cols: np.ndarray, vals: np.ndarray,
+                    shape: tuple[int, int]) -> sp.csr_matrix:
+    """One canonical CSR matrix from ranges of rows written by threads into regions of
+    ``cols`` and ``vals``: range ``i`` wrote ``sizes[i]`` entries from ``room[lo]`` on and
+    its row pointers (from 0) into ``indptrs[i]``.  The regions' gaps are closed in place
+    and the arrays shrunk by a realloc (no copy)."""
+    import scipy.sparse as sp
+
     offset = 0
-    for i, (lo, hi) in enumerate(ranges):  # close the gaps between the ranges' regions
+    for i, (lo, _) in enumerate(ranges):
         at, size = int(room[lo]), sizes[i]
         if at != offset:
-            out_cols[offset:offset + size] = out_cols[at:at + size]
-            out_vals[offset:offset + size] = out_vals[at:at + size]
-        ptrs[i] += offset
+            cols[offset:offset + size] = cols[at:at + size]
+            vals[offset:offset + size] = vals[at:at + size]
+        indptrs[i] += offset
         offset += size
-    out_cols.resize(offset, refcheck=False)  # a realloc: gives back the room, no copy
-    out_vals.resize(offset, refcheck=False)
-    out_indptr = np.concatenate([ptrs[0], *[q[1:] for q in ptrs[1:]]]) if ptrs else \
-        np.zeros(n + 1, dtype=np.int64)
-    out = sp.csr_matrix((out_vals, out_cols, out_indptr), shape=(n, n))
+    cols.resize(offset, refcheck=False)
+    vals.resize(offset, refcheck=False)
+    indptr = np.concatenate([indptrs[0], *[q[1:] for q in indptrs[1:]]]) if indptrs else \
+        np.zeros(shape[0] + 1, dtype=np.int64)
+    out = sp.csr_matrix((vals, cols, indptr), shape=shape)
     out.has_canonical_format = True
     return out
 

@@ -151,9 +151,7 @@ def _merge_partials(parts: list[sp.csr_matrix], pool: ThreadPoolExecutor | None,
     for m in parts:
         room_by_row += m.indptr
     room = int(room_by_row[-1])
-    cuts = np.unique(np.concatenate(([0], np.searchsorted(
-        room_by_row, np.arange(1, n_threads) * room // n_threads), [n]))).tolist()
-    ranges = list(zip(cuts[:-1], cuts[1:]))
+    ranges = _kernels.row_ranges(room_by_row, n_threads)
     cols = np.empty(room, dtype=np.int32)
     vals = np.empty(room, dtype=np.float64)
     indptrs = [np.empty(hi - lo + 1, dtype=np.int64) for lo, hi in ranges]
@@ -166,20 +164,8 @@ def _merge_partials(parts: list[sp.csr_matrix], pool: ThreadPoolExecutor | None,
     tasks = [(i, lo, hi) for i, (lo, hi) in enumerate(ranges)]
     sizes = list(pool.map(merge, tasks) if pool is not None and len(tasks) > 1
                  else map(merge, tasks))
-    offset = 0
-    for i, (lo, hi) in enumerate(ranges):  # close the gaps between the regions
-        at, size = int(room_by_row[lo]), sizes[i]
-        if at != offset:
-            cols[offset:offset + size] = cols[at:at + size]
-            vals[offset:offset + size] = vals[at:at + size]
-        indptrs[i] += offset
-        offset += size
-    cols.resize(offset, refcheck=False)  # a realloc: gives back the room, no copy
-    vals.resize(offset, refcheck=False)
-    indptr = np.concatenate([indptrs[0], *[ip[1:] for ip in indptrs[1:]]])
-    out = sp.csr_matrix((vals, cols, indptr), shape=parts[0].shape)
-    out.has_canonical_format = True
-    return out
+    return _kernels.join_row_ranges(ranges, room_by_row, sizes, indptrs, cols, vals,
+                                    parts[0].shape)
 
 
 def _load_run(path: Path) -> dict[str, _RunArray]:
@@ -188,17 +174,22 @@ def _load_run(path: Path) -> dict[str, _RunArray]:
 
 def _merge_rows(runs: list[dict[str, _RunArray]], rest: sp.csr_matrix | None, lo: int,
                 hi: int, n_cols: int) -> sp.csr_matrix:
-    """Rows ``lo:hi`` of the sum of the spilled runs and ``rest`` (float64 CSR)."""
-    block: sp.csr_matrix | None = None
+    """Rows ``lo:hi`` of the sum of the spilled runs and ``rest`` (float64 CSR), in one
+    k-way merge (:func:`_merge_partials`)."""
+    parts = []
     for r in runs:
         a, b = int(r["indptr"][lo]), int(r["indptr"][hi])
         part = sp.csr_matrix((r["data"][a:b], r["indices"][a:b], r["indptr"][lo:hi + 1] - a),
                              shape=(hi - lo, n_cols))
-        block = part if block is None else _sum_csr(block, part)
+        part.has_canonical_format = True  # a slice of a canonical run
+        parts.append(part)
     if rest is not None:
         part = rest[lo:hi]
-        block = part if block is None else _sum_csr(block, part)
-    return block if block is not None else sp.csr_matrix((hi - lo, n_cols), dtype=np.float64)
+        part.has_canonical_format = True
+        parts.append(part)
+    if not parts:
+        return sp.csr_matrix((hi - lo, n_cols), dtype=np.float64)
+    return _merge_partials(parts, None, 1)
 
 
 def _nbytes(m: sp.csr_matrix) -> int:

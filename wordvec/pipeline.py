@@ -8,14 +8,18 @@ Stages (one module each): :mod:`~wordvec.corpus` streams documents,
 The raw text is read and tokenized once.  That pass maps tokens to provisional ids
 and stores the id stream (in memory, spilled to a temporary file past half of
 ``max_memory``); the vocabulary is then chosen from exact counts and the stored
-stream is re-read, remapped and counted in chunks with NumPy (partial counts spill
-to disk past the other half of ``max_memory``).
+stream is re-read, remapped and counted in chunks (partial counts spill to disk past
+the other half of ``max_memory``).
 
 Files read with the default :class:`~wordvec.tokenize.Tokenizer` are tokenized by
-``n_jobs`` worker processes, one file at a time, each with its own type dictionary;
-the main process maps their ids to global ids in file order, so the id stream, and
+``n_jobs`` worker processes (:mod:`wordvec._workers`), one file at a time, each with
+its own table of types (:class:`~wordvec.tokenize.TokenIds`: in C with the compiled
+kernels); they hand back large id arrays through files in a spool folder, and the
+main process maps their ids to global ids in file order, so the id stream, and
 everything after it, is identical to the serial path's.  Counting uses ``n_jobs``
-threads and exact sums, so it too is identical whatever ``n_jobs``.
+threads and exact sums, so it too is identical whatever ``n_jobs``.  With the
+kernels, remapping, subsampling, counting, merging and symmetrizing run in C
+(:mod:`wordvec.cooccur`); without them NumPy and SciPy give the same ids and counts.
 """
 
 from __future__ import annotations
