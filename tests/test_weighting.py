@@ -86,3 +86,19 @@ def test_bad_parameters(kwargs: dict, match: str) -> None:
 def test_negative_counts_rejected() -> None:
     with pytest.raises(ValueError, match="non-negative"):
         ppmi(sp.csr_matrix(-COUNTS))
+
+
+def test_threads_and_blocks_do_not_change_the_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    counts = sp.random(60, 50, density=0.3, format="csr", dtype=np.float32, random_state=rng)
+    counts.data = np.round(counts.data * 9 + 1)
+    expected = ppmi(counts, context_smoothing=0.75, shift=2.0)
+    monkeypatch.setattr("wordvec.weighting._BLOCK_NNZ", 37)  # many blocks of rows
+    for threads in (1, 3):
+        got = ppmi(counts, context_smoothing=0.75, shift=2.0, n_threads=threads)
+        assert got.has_canonical_format
+        np.testing.assert_array_equal(got.indptr, expected.indptr)
+        np.testing.assert_array_equal(got.indices, expected.indices)
+        np.testing.assert_array_equal(got.data, expected.data)
+    with pytest.raises(ValueError, match="n_threads"):
+        ppmi(counts, n_threads=0)

@@ -640,7 +640,8 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     t0 = time.perf_counter()
     counts = box[0]
     weighted = ppmi(counts, context_smoothing=p["context_smoothing"], shift=p["shift"],
-                    tile_width=_TILE_WIDTH, block_nnz=block_nnz, copy=not owned)
+                    tile_width=_TILE_WIDTH, block_nnz=block_nnz, copy=not owned,
+                    n_threads=default_n_jobs() if n_jobs is None else n_jobs)
     box.clear()
     if isinstance(counts, BlockMatrix):
         counts.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ._validation import check_float
+from ._validation import check_float, check_int
 from .blocks import BlockMatrix, sums64
 
 __all__ = ["ppmi"]
@@ -22,7 +22,8 @@ _BLOCK_NNZ = 1 << 23
 
 def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
          shift: float = 1.0, *, tile_width: int | None = None,
-         block_nnz: int | None = None, copy: bool = True) -> sp.csr_matrix | BlockMatrix:
+         block_nnz: int | None = None, copy: bool = True,
+         n_threads: int = 1) -> sp.csr_matrix | BlockMatrix:
     """Shifted positive PMI of a word x context count matrix.
 
     Parameters
@@ -45,6 +46,9 @@ def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
     copy : bool, default=True
         False lets a canonical float32 CSR ``counts`` be overwritten (its values
         become PMI), which saves a copy of the matrix; the caller must not use it again.
+    n_threads : int, default=1
+        Threads that weight blocks of rows of in-memory counts (the values do not
+        depend on it).
 
     Returns
     -------
@@ -67,7 +71,8 @@ def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
     m.sum_duplicates()
     _check_non_negative(m)
     inv_rows, inv_ctx = _inverse_marginals(*sums64(m), a)
-    return _shifted_pmi(m, inv_rows, inv_ctx, np.float32(np.log(k)))
+    return _shifted_pmi(m, inv_rows, inv_ctx, np.float32(np.log(k)),
+                        n_threads=check_int("n_threads", n_threads, low=1))
 
 
 def _check_non_negative(m: sp.csr_matrix) -> None:
@@ -108,26 +113,42 @@ def _ppmi_blocks(counts: BlockMatrix, a: float, k: float, tile_width: int | None
 
 
 def _shifted_pmi(m: sp.csr_matrix, inv_rows: np.ndarray, inv_ctx: np.ndarray,
-                 log_k: np.float32) -> sp.csr_matrix:
-    """``max(PMI - log k, 0)`` of the counts ``m`` (overwritten), positives only."""
+                 log_k: np.float32, n_threads: int = 1) -> sp.csr_matrix:
+    """``max(PMI - log k, 0)`` of the counts ``m`` (overwritten), positives only.
+
+    Computed in blocks of rows of about :data:`_BLOCK_NNZ` entries (bounded temporaries),
+    ``n_threads`` blocks at a time (NumPy's loops release the GIL); each entry's value
+    does not depend on the blocks or the threads."""
     indptr, indices, data = m.indptr, m.indices, m.data
     keep = np.empty(data.size, dtype=bool)
     n_rows = m.shape[0]
     kept_per_row = np.zeros(n_rows, dtype=np.int64)
-    # Work in row blocks so temporaries stay bounded by _BLOCK_NNZ entries.
+    bounds = []
     row = 0
     while row < n_rows:
         end = int(np.searchsorted(indptr, indptr[row] + _BLOCK_NNZ, side="right")) - 1
         end = max(end, row + 1)
+        bounds.append((row, end))
+        row = end
+
+    def block(rows_range: tuple[int, int]) -> None:
+        row, end = rows_range
         lo, hi = indptr[row], indptr[end]
         rows = np.repeat(np.arange(row, end), np.diff(indptr[row:end + 1]))
         scale = (inv_rows[rows] * inv_ctx[indices[lo:hi]]).astype(np.float32)
-        block = np.log(data[lo:hi] * scale)
-        block -= log_k
-        data[lo:hi] = block
-        keep[lo:hi] = block > 0
-        kept_per_row += np.bincount(rows[keep[lo:hi]], minlength=n_rows)
-        row = end
+        values = np.log(data[lo:hi] * scale)
+        values -= log_k
+        data[lo:hi] = values
+        keep[lo:hi] = values > 0
+        kept_per_row[row:end] = np.bincount(rows[keep[lo:hi]] - row, minlength=end - row)
+
+    if n_threads > 1 and len(bounds) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(min(n_threads, len(bounds))) as pool:
+            list(pool.map(block, bounds))
+    else:
+        for b in bounds:
+            block(b)
     return _select(m, keep, kept_per_row)
 
 
