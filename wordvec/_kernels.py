@@ -514,8 +514,8 @@ def merge_rows(lib: ctypes.CDLL, parts: list[sp.csr_matrix], r0: int, r1: int,
 class TypeTable:
     """Token types (UTF-8 bytes) to int32 ids in first-seen order: the kernels' hash table.
 
-    ``len(table)`` is the number of types; :meth:`words` decodes a range of them.  The
-    table is freed with the object.
+    ``len(table)`` is the number of types; :meth:`packed` and :meth:`packed_at` return
+    some of them as UTF-8 bytes.  The table is freed with the object.
     """
 
     def __init__(self, lib: ctypes.CDLL) -> None:
@@ -537,14 +537,8 @@ class TypeTable:
         self._lib.wv_types_copy(self._handle, lo, hi, buf, offsets.ctypes.data)
         return buf.raw[:size], offsets[1:]
 
-    def words(self, lo: int, hi: int) -> list[str]:
-        """Types ``lo..hi-1`` as strings."""
-        raw, ends = self.packed(lo, hi)
-        bounds = [0, *ends.tolist()]
-        return [raw[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
-
-    def words_at(self, ids: np.ndarray | list[int]) -> list[str]:
-        """The types of ``ids`` as strings, in that order."""
+    def packed_at(self, ids: np.ndarray | list[int]) -> tuple[bytes, np.ndarray]:
+        """The types of ``ids``, in that order, packed as :meth:`packed` does."""
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         size = self._lib.wv_types_gather(self._handle, ids.ctypes.data, ids.size, None, None)
         if size < 0:
@@ -553,9 +547,7 @@ class TypeTable:
         ends = np.empty(ids.size, dtype=np.int64)
         self._lib.wv_types_gather(self._handle, ids.ctypes.data, ids.size, buf,
                                   ends.ctypes.data)
-        raw = buf.raw
-        bounds = [0, *ends.tolist()]
-        return [raw[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
+        return buf.raw[:size], ends
 
     def intern(self, blob: bytes, ends: np.ndarray) -> np.ndarray:
         """Ids of the types packed in ``blob`` (type ``j`` ends at ``ends[j]``), added

@@ -46,10 +46,10 @@ import scipy.sparse as sp
 from . import _kernels
 from ._validation import check_choice, check_int
 from .blocks import BlockMatrix, row_cuts
+from .tokenize import SEPARATOR
 
 __all__ = ["CooccurrenceCounter", "SEPARATOR", "HOLE", "WINDOW_WEIGHTINGS", "window_weights"]
 
-SEPARATOR = -1
 HOLE = -2
 WINDOW_WEIGHTINGS = ("uniform", "harmonic", "dynamic")
 _MAX_INT_SCALE = 1 << 24  # larger integer scales would risk float64 exactness

@@ -47,7 +47,7 @@ from .counts import Cooccurrences
 from .errors import CorpusError
 from ._workers import _text_batches, _worker_file, _worker_init, load_ids
 from .reduce import SVD_ALGORITHMS, embed, truncated_svd
-from .tokenize import TokenIds, Tokenizer, TypeIndex
+from .tokenize import _SEPARATOR_ARRAY, TokenIds, Tokenizer, TypeIndex
 from .vectors import WordVectors
 from .vocab import Vocabulary, id_map, keep_probabilities, select_words
 from .weighting import ppmi
@@ -168,9 +168,6 @@ def _validate(params: dict[str, Any]) -> dict[str, Any]:
 def _bar(progress: bool, **kw: Any) -> Any:
     from tqdm.auto import tqdm
     return tqdm(disable=not progress, **kw)
-
-
-_SEPARATOR_ARRAY = np.array([SEPARATOR], dtype=np.int32)
 
 
 class _LocalIds:
@@ -439,21 +436,11 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
                         ids = ids[ids != _DROP]
                     if subsample > 0:
                         rand = rng.random(ids.size, dtype=np.float32)
-                        if lib is not None:
-                            ids, n_kept = _kernels.subsample_ids(
-                                lib, ids, rand, keep_p, subsample_mode == "clean", HOLE)
-                            kept += n_kept
-                            counter.update(ids)
-                            bar.update()
-                            continue
-                        is_word = ids >= 0
-                        drop = is_word & (rand >= keep_p[np.where(is_word, ids, 0)])
-                        if subsample_mode == "dirty":
-                            ids = ids[~drop]
-                        else:
-                            ids = ids.copy()
-                            ids[drop] = HOLE
-                    kept += int(np.count_nonzero(ids >= 0))
+                        ids, n_kept = _subsample(lib, ids, rand, keep_p,
+                                                 subsample_mode == "clean")
+                    else:
+                        n_kept = int(np.count_nonzero(ids >= 0))
+                    kept += n_kept
                     counter.update(ids)
                     bar.update()
             stream.close()
@@ -478,6 +465,23 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
               "max_vocab": max_vocab, "subsample": subsample, "subsample_mode": subsample_mode,
               "seed": seed, "tokenizer": _tokenizer_params(tokenizer)}
     return vocab, matrix, params, stats
+
+
+def _subsample(lib: Any, ids: np.ndarray, rand: np.ndarray, keep_p: np.ndarray,
+               clean: bool) -> tuple[np.ndarray, int]:
+    """word2vec's subsampling of ``ids`` with the draws ``rand``: a word ``w`` goes where
+    ``rand >= keep_p[w]`` (a :data:`HOLE` in its place if ``clean``); the ids and the
+    words kept.  One C pass with the kernels, else NumPy's."""
+    if lib is not None:
+        return _kernels.subsample_ids(lib, ids, rand, keep_p, clean, HOLE)
+    is_word = ids >= 0
+    drop = is_word & (rand >= keep_p[np.where(is_word, ids, 0)])
+    if clean:
+        ids = ids.copy()
+        ids[drop] = HOLE
+    else:
+        ids = ids[~drop]
+    return ids, int(np.count_nonzero(ids >= 0))
 
 
 def _block_nnz(budget: int) -> int:

@@ -31,7 +31,8 @@ WORD_PATTERN = r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*"
 NUMBER_PATTERN = r"\d+(?:[.,]\d+)*"
 
 _NUMBER_POLICIES = ("keep", "zero", "drop", "token")
-#: The id that ends a document in an id stream (``wordvec.cooccur.SEPARATOR``).
+#: The id that ends a document in an id stream (no window crosses it; also
+#: ``wordvec.cooccur.SEPARATOR``).
 SEPARATOR = -1
 _DIGITS = re.compile(r"\d")
 
@@ -120,9 +121,16 @@ def _doc_ids(index: _TypeIndex, tokens: list[str]) -> np.ndarray:
 
 
 def _pack(words: list[str]) -> tuple[bytes, np.ndarray]:
+    """Words as UTF-8 bytes one after the other, and where each ends."""
     encoded = [w.encode("utf-8") for w in words]
     ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
     return b"".join(encoded), ends
+
+
+def _unpack(blob: bytes, ends: np.ndarray | Sequence[int]) -> list[str]:
+    """The words of :func:`_pack`'s output."""
+    bounds = [0, *np.asarray(ends, dtype=np.int64).tolist()]
+    return [blob[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 class TypeIndex:
@@ -160,18 +168,17 @@ class TypeIndex:
     def ids_packed(self, blob: bytes, ends: np.ndarray | Sequence[int]) -> np.ndarray:
         if self._table is not None:
             return self._table.intern(blob, np.asarray(ends, dtype=np.int64))
-        bounds = [0, *np.asarray(ends, dtype=np.int64).tolist()]
-        return self.ids([blob[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])])
+        return self.ids(_unpack(blob, ends))
 
     def words(self, lo: int, hi: int) -> list[str]:
         if self._table is not None:
-            return self._table.words(lo, hi)
+            return _unpack(*self._table.packed(lo, hi))
         return self._dict.words[lo:hi]  # type: ignore[union-attr]
 
     def words_at(self, ids: np.ndarray) -> list[str]:
         """The types of ``ids``, in that order."""
         if self._table is not None:
-            return self._table.words_at(ids)
+            return _unpack(*self._table.packed_at(ids))
         words = self._dict.words  # type: ignore[union-attr]
         return [words[i] for i in np.asarray(ids, dtype=np.int64).tolist()]
 

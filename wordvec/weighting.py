@@ -9,6 +9,8 @@ Dagan 2015, "cds").  The shifted positive PMI keeps ``max(PMI - log k, 0)`` with
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -143,7 +145,6 @@ def _shifted_pmi(m: sp.csr_matrix, inv_rows: np.ndarray, inv_ctx: np.ndarray,
         kept_per_row[row:end] = np.bincount(rows[keep[lo:hi]] - row, minlength=end - row)
 
     if n_threads > 1 and len(bounds) > 1:
-        from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(min(n_threads, len(bounds))) as pool:
             list(pool.map(block, bounds))
     else:
