@@ -3,7 +3,8 @@
 Counts the corpus once with the default counting parameters (cached in ``--cache``, as
 ``study_hyperparams.py`` does),
 weights it with the default PPMI, cuts it for the products once, and then, for each
-``--dims`` and each ``--solvers`` entry (``ALGORITHM:N_ITER``), runs the SVD with the
+``--dims`` and each ``--solvers`` entry (``ALGORITHM:N_ITER`` or
+``ALGORITHM:N_ITER:PRECISION``, precision ``half`` by default), runs the SVD with the
 seeds of ``--seeds``, solvers interleaved so that a slow period of this shared
 machine hits them alike.  For each run it reports
 
@@ -76,14 +77,17 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     for dim in args.dims:
         t0 = time.perf_counter()
         ru, rs, _ = truncated_svd(weighted, dim, algorithm="chebyshev", n_iter=args.ref_iter,
-                                  n_oversamples=args.ref_oversamples, seed=12345)
+                                  n_oversamples=args.ref_oversamples, seed=12345,
+                                  precision="single")
         print(f"dim {dim}: reference in {time.perf_counter() - t0:.1f} s", flush=True)
         for seed in args.seeds:
             for solver in args.solvers:
-                algorithm, n_iter = solver.split(":")
+                algorithm, n_iter, *rest = solver.split(":")
+                precision = rest[0] if rest else "half"
                 t0 = time.perf_counter()
                 u, s, vt = truncated_svd(weighted, dim, algorithm=algorithm,
-                                         n_iter=int(n_iter), seed=seed)
+                                         n_iter=int(n_iter), seed=seed,
+                                         precision=precision)
                 seconds = time.perf_counter() - t0
                 vectors = embed(u, s, vt, eig=wordvec.DEFAULTS["eig"], add_contexts=True,
                                 context_weight=wordvec.DEFAULTS["context_weight"],

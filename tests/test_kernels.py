@@ -22,13 +22,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordvec import _kernels
-from wordvec.blocks import TiledMatrix
-from wordvec.reduce import _TiledOperator, truncated_svd
+from wordvec.blocks import TiledMatrix, _tile_cuts
+from wordvec.reduce import _half_rounded, _half_scales, _TiledOperator, truncated_svd
 
 HAVE_CC = any(shutil.which(c) for c in ("cc", "gcc", "clang")) and sys.platform != "win32"
 LIB = _kernels.load()
 needs_kernels = pytest.mark.skipif(LIB is None, reason=f"no compiled kernels: "
                                    f"{_kernels.status()}")
+HALF = LIB is not None and _kernels.half_native(LIB)
+needs_half = pytest.mark.skipif(not HALF, reason="no half-precision kernels here (they need "
+                                "x86-64 with AVX2, FMA and F16C)")
 
 
 @pytest.mark.skipif(not HAVE_CC or os.environ.get("WORDVEC_NO_KERNELS", "") not in ("", "0"),
@@ -123,8 +126,17 @@ def test_gather_and_scatter_by_hand() -> None:
 
 
 def test_block_widths_cover_the_columns() -> None:
-    assert _kernels.block_widths(520) == [(j, 64) for j in range(0, 512, 64)] + [(512, 8)]
+    # 65 vectors of 8 in 9 blocks: 2 of 64 columns, 7 of 56 (not 8 x 64 and one of 8)
+    assert [w for _, w in _kernels.block_widths(520)] == [64, 64] + [56] * 7
     assert _kernels.block_widths(3) == [(0, 8)]
+    assert _kernels.block_widths(0) == []
+    for k in range(1, 300):
+        widths = _kernels.block_widths(k)
+        starts = [j for j, _ in widths]
+        ws = [w for _, w in widths]
+        assert starts == list(np.cumsum([0] + ws[:-1]))
+        assert all(w % 8 == 0 and 8 <= w <= 64 for w in ws) and max(ws) - min(ws) <= 8
+        assert k <= sum(ws) < k + 8 and len(ws) == -(-k // 64)
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
     np.testing.assert_array_equal(_kernels.pack(x, 0, 8), np.hstack([x, np.zeros((2, 5))]))
 
@@ -398,3 +410,112 @@ def test_column_tiles_equal_scipy_slices(rows: int, cols: int, width: int, densi
             np.testing.assert_array_equal(got.indptr, expected.indptr)
             np.testing.assert_array_equal(got.indices, expected.indices)
             np.testing.assert_array_equal(got.data, expected.data)
+
+
+def _operand(m: int, k: int, seed: int, exponent: int) -> np.ndarray:
+    """Columns of mixed scales, a zero column, zeros and entries that become subnormal
+    half-precision numbers once their column is scaled."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((m, k)) * 2.0 ** rng.integers(exponent - 8, exponent + 8, k)
+    x[rng.random((m, k)) < 0.1] = 0.0
+    x[rng.random((m, k)) < 0.1] *= 1e-6
+    if k > 2:
+        x[:, 1] = 0.0
+    return x.astype(np.float32)
+
+
+@needs_half
+@settings(max_examples=40, deadline=None)
+@given(m=st.integers(1, 60), k=st.integers(1, 140), seed=st.integers(0, 2**16),
+       exponent=st.integers(-40, 40), split=st.integers(0, 60))
+def test_pack_half_rounds_as_numpy(m: int, k: int, seed: int, exponent: int,
+                                   split: int) -> None:
+    x = _operand(m, k, seed, exponent)
+    scale, _ = _half_scales(x)
+    split = min(split, m)
+    for j, w in _kernels.block_widths(k):
+        out = np.full((m, w), 0x7777, dtype=np.uint16)
+        _kernels.pack_half(LIB, x, j, w, scale[j:], out, 0, split)  # type: ignore[arg-type]
+        _kernels.pack_half(LIB, x, j, w, scale[j:], out, split, m)  # type: ignore[arg-type]
+        nv = min(w, k - j)
+        expected = np.zeros((m, w), dtype=np.float16)
+        expected[:, :nv] = (x[:, j:j + nv] * scale[j:j + nv]).astype(np.float16)
+        np.testing.assert_array_equal(out, expected.view(np.uint16))
+
+
+@needs_half
+def test_gather_half_is_gather_of_the_rounded_block() -> None:
+    """Bit for bit: the rows are converted back exactly and summed in the same order."""
+    a = _matrix(70, 50, 0.3, 1)
+    tile = _kernels.CTile(0, 50, a)
+    for w in (8, 24, 56, 64):
+        x = _operand(50, w, w, 0)
+        scale, _ = _half_scales(x)
+        xh = np.empty((50, w), dtype=np.uint16)
+        _kernels.pack_half(LIB, x, 0, w, scale, xh, 0, 50)  # type: ignore[arg-type]
+        rounded = xh.view(np.float16).astype(np.float32)
+        for accumulate in (False, True):
+            got = np.ones((72, w + 8), dtype=np.float32)
+            want = got.copy()
+            _kernels.gather_half(LIB, tile, 3, 70, xh, got, 5, 8 if w < 64 else 0,  # type: ignore[arg-type]
+                                 accumulate)
+            _kernels.gather(LIB, tile, 3, 70, rounded, want, 5, 8 if w < 64 else 0,  # type: ignore[arg-type]
+                            accumulate)
+            np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match="uint16"):
+        _kernels.gather_half(LIB, tile, 0, 70, rounded, got, 0, 0, False)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="multiple of 8"):
+        _kernels.gather_half(LIB, tile, 0, 70, np.zeros((50, 12), np.uint16), got, 0, 0,  # type: ignore[arg-type]
+                             False)
+    with pytest.raises(ValueError, match="shape"):
+        _kernels.pack_half(LIB, x, 0, w, scale, np.empty((50, w + 8), np.uint16), 0, 50)  # type: ignore[arg-type]
+
+
+@needs_kernels
+@settings(max_examples=40, deadline=None)
+@given(m=st.integers(1, 80), n=st.integers(1, 80), density=st.sampled_from([0.0, 0.05, 0.5, 1.0]),
+       width=st.integers(1, 90), row_width=st.integers(1, 90), seed=st.integers(0, 2**16))
+def test_transpose_tiles_are_scipys_transposed_row_blocks(m: int, n: int, density: float,
+                                                          width: int, row_width: int,
+                                                          seed: int) -> None:
+    a = _matrix(m, n, density, seed)
+    tiles = [_kernels.CTile(lo, hi, t) for lo, hi, t in TiledMatrix(a, width).tiles]
+    cuts = _tile_cuts(m, row_width)
+    got = _kernels.transpose_tiles(LIB, tiles, cuts)  # type: ignore[arg-type]
+    assert len(got) == len(cuts) - 1
+    for t, lo, hi in zip(got, cuts[:-1], cuts[1:]):
+        want = sp.csr_matrix(a[lo:hi].T)
+        want.sort_indices()
+        assert (t.lo, t.hi, t.nnz) == (lo, hi, want.nnz)
+        np.testing.assert_array_equal(t.indptr, want.indptr)
+        np.testing.assert_array_equal(t.indices, want.indices)
+        np.testing.assert_array_equal(t.data, want.data)
+
+
+@needs_kernels
+@settings(max_examples=40, deadline=None)
+@given(m=st.integers(1, 90), n=st.integers(1, 90), k=st.integers(1, 150),
+       density=st.sampled_from([0.0, 0.05, 0.5]), tile=st.integers(1, 100),
+       threads=st.sampled_from([1, 2, 3]), seed=st.integers(0, 2**16),
+       native=st.booleans())
+def test_half_products_are_products_of_the_rounded_operand(m: int, n: int, k: int,
+                                                           density: float, tile: int,
+                                                           threads: int, seed: int,
+                                                           native: bool) -> None:
+    """Against float64 products of the operand rounded by NumPy (``_half_rounded``), with
+    the hardware conversion and with NumPy's rounding in its place."""
+    a = _matrix(m, n, density, seed)
+    x, y = _operand(n, k, seed, 3), _operand(m, k, seed + 1, -3)
+    dense = a.toarray().astype(np.float64)
+    op = _TiledOperator(TiledMatrix(a, tile), threads)
+    op._half_native = op._half_native and native
+    try:
+        ax, aty = op.matmat(x, half=True), op.rmatmat(y, half=True)
+    finally:
+        op.close()
+    for got, want in ((ax, dense @ _half_rounded(x)), (aty, dense.T @ _half_rounded(y))):
+        scale = np.abs(want).max(axis=0, initial=0.0) + 1e-30
+        np.testing.assert_allclose(got / scale, want / scale, rtol=0, atol=1e-5)
+    # the rounding is real: off the single-precision product by ~1e-4 of the columns' scale
+    if density and min(m, n, k) > 5:
+        assert not np.array_equal(ax, (dense @ x).astype(np.float32))

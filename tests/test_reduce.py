@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.polynomial import chebyshev
 
-from wordvec.reduce import (_chebyshev_degrees, _chebyshev_filter, _TiledOperator, embed,
-                             truncated_svd)
+from wordvec.reduce import (_chebyshev_degrees, _chebyshev_filter, _half_rounded,
+                             _half_scales, _TiledOperator, embed, truncated_svd)
 
 
 def low_rank(m: int, n: int, rank: int, seed: int = 0) -> np.ndarray:
@@ -120,6 +120,8 @@ def test_bad_parameters() -> None:
     with pytest.raises(ValueError, match=r"svd_algorithm must be one of 'randomized', "
                                          r"'chebyshev', 'arpack'"):
         truncated_svd(a, 3, algorithm="lobpcg")
+    with pytest.raises(ValueError, match=r"svd_precision must be one of 'half', 'single'"):
+        truncated_svd(a, 3, precision="double")
     with pytest.raises(ValueError, match=r"eig must be a number >= 0.0 and <= 1.0; got 2"):
         embed(np.eye(2), np.ones(2), np.eye(2), eig=2)
 
@@ -232,3 +234,34 @@ def test_chebyshev_below_full_rank() -> None:
     np.testing.assert_allclose(s[:3], np.geomspace(10, 1, 3), rtol=1e-4)
     np.testing.assert_allclose(s[3:], 0, atol=1e-3)
     np.testing.assert_allclose((u * s) @ vt, a, atol=1e-4)
+
+
+def test_half_scales_and_rounding_by_hand() -> None:
+    x = np.array([[3.0, 0.5, 0.0, -4.0, 1.0 / 3.0],
+                  [1.0, -0.25, 0.0, 1.0, 1e-9]], dtype=np.float32)
+    scale, unscale = _half_scales(x)
+    # largest magnitudes 3, 0.5, 0, 4, 1/3 into [0.5, 1): times 1/4, 1, 1, 1/8, 2
+    np.testing.assert_array_equal(scale, [0.25, 1.0, 1.0, 0.125, 2.0])
+    np.testing.assert_array_equal(unscale, 1 / scale)
+    r = _half_rounded(x)
+    np.testing.assert_array_equal(r[:, :4], x[:, :4])  # exact in half precision
+    # 1/3 scaled to 2/3: 11 significant bits; 2e-9 is below half's subnormals (6e-8): 0
+    assert r[0, 4] == np.float32(np.float16(2.0 / 3.0)) / 2 and r[1, 4] == 0.0
+    assert abs(r[0, 4] - 1 / 3) <= 2.0 ** -13  # half an ulp of [0.5, 1), scaled back
+
+
+@pytest.mark.parametrize("algorithm", ["randomized", "chebyshev"])
+def test_half_precision_steps_give_the_single_precision_triplets(algorithm: str) -> None:
+    """The steps only look for the subspace; the triplets come from a single-precision
+    product on it, so rounding the steps' operand changes them by far less than the
+    steps' own error."""
+    sv = np.concatenate([np.geomspace(20, 3, 10), np.linspace(2.0, 1.8, 30),
+                         np.linspace(1.79, 0.2, 260)])
+    a = sp.csr_matrix(_spectrum_matrix(sv, 400, 320, seed=4).astype(np.float32))
+    exact_u = np.linalg.svd(a.toarray().astype(np.float64))[0][:, :30]
+    results = {p: truncated_svd(a, 30, n_iter=4, algorithm=algorithm, precision=p)
+               for p in ("half", "single")}
+    (uh, sh, _), (us, ss, _) = results["half"], results["single"]
+    np.testing.assert_allclose(sh, ss, rtol=2e-4)
+    err_h, err_s = (float(30 - np.sum((exact_u.T @ u) ** 2)) / 30 for u in (uh, us))
+    assert abs(err_h - err_s) < 0.02 * err_s + 1e-5

@@ -41,11 +41,13 @@ if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing wor
     import scipy.sparse as sp
 
 __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
-           "sort_keys", "count_pairs", "merge_rows", "symmetrize", "split_columns", "remap_ids", "count_ids", "subsample_ids", "MAX_WIDTH", "TypeTable",
-           "nonascii_pieces", "tokenize_ids"]
+           "half_native", "pack_half", "gather_half", "transpose_tiles", "sort_keys",
+           "count_pairs", "merge_rows", "symmetrize", "split_columns", "remap_ids",
+           "count_ids", "subsample_ids", "MAX_WIDTH", "TypeTable", "nonascii_pieces",
+           "tokenize_ids"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
-_VERSION = 5
+_VERSION = 6
 _SOURCE = Path(__file__).with_name("_kernels.c")
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -141,6 +143,14 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.wv_nonascii_pieces.restype = i64
     lib.wv_tokenize_ids.argtypes = [p, p, p, i64, p, p, p, i64, ctypes.c_int, p, i64, p]
     lib.wv_tokenize_ids.restype = i64
+    lib.wv_half_native.argtypes = []
+    lib.wv_half_native.restype = ctypes.c_int
+    lib.wv_pack_half.argtypes = [p, i64, i64, i64, i64, i64, p, p]
+    lib.wv_pack_half.restype = ctypes.c_int
+    lib.wv_gather_half.argtypes = [p, p, p, i64, i64, p, i64, p, i64, ctypes.c_int]
+    lib.wv_gather_half.restype = ctypes.c_int
+    lib.wv_transpose_part.argtypes = [p, p, p, i64, i64, i64, p, p, p]
+    lib.wv_transpose_part.restype = None
     lib.wv_kernels_version.restype = ctypes.c_int
     if lib.wv_kernels_version() != _VERSION:
         raise OSError("kernel library of another version")
@@ -201,6 +211,16 @@ class CTile:
         self.data = np.ascontiguousarray(tile.data, dtype=np.float32)
         self.nnz = int(tile.nnz)
 
+    @classmethod
+    def of_arrays(cls, lo: int, hi: int, indptr: np.ndarray, indices: np.ndarray,
+                  data: np.ndarray) -> CTile:
+        """A tile of arrays already in the kernels' layout (int64, int32, float32)."""
+        self = cls.__new__(cls)
+        self.lo, self.hi = lo, hi
+        self.indptr, self.indices, self.data = indptr, indices, data
+        self.nnz = int(indptr[-1])
+        return self
+
 
 def _check(name: str, a: np.ndarray, rows: int, cols: int) -> None:
     """The kernels take raw pointers: refuse what they would read or write out of bounds."""
@@ -260,10 +280,91 @@ def pack(x: np.ndarray, start: int, width: int, rows: slice = slice(None)) -> np
 
 
 def block_widths(k: int) -> list[tuple[int, int]]:
-    """``(start, width)`` of the packed blocks for ``k`` columns: widths are multiples of
-    8 of at most :data:`MAX_WIDTH`, the last one padded past ``k``."""
-    padded = -(-k // 8) * 8
-    return [(j, min(MAX_WIDTH, padded - j)) for j in range(0, padded, MAX_WIDTH)]
+    """``(start, width)`` of the packed blocks for ``k`` columns: as few blocks as widths
+    of at most :data:`MAX_WIDTH` allow, of widths that are multiples of 8 and differ by at
+    most 8 (520 columns: 2 x 64 + 7 x 56, not 8 x 64 + 8: each block reads the matrix once,
+    however narrow), the last one padded past ``k``."""
+    vectors = -(-k // 8)
+    n_blocks = -(-vectors // (MAX_WIDTH // 8))
+    base, extra = divmod(vectors, n_blocks) if n_blocks else (0, 0)
+    out, j = [], 0
+    for b in range(n_blocks):
+        w = 8 * (base + (b < extra))
+        out.append((j, w))
+        j += w
+    return out
+
+
+def half_native(lib: ctypes.CDLL) -> bool:
+    """Whether :func:`pack_half` and :func:`gather_half` run here (x86-64 with AVX2, FMA
+    and F16C); elsewhere :mod:`wordvec.reduce` rounds to half precision with NumPy."""
+    return bool(lib.wv_half_native())
+
+
+def pack_half(lib: ctypes.CDLL, x: np.ndarray, start: int, width: int, scale: np.ndarray,
+              out: np.ndarray, r0: int, r1: int) -> None:
+    """Rows ``r0:r1`` of ``half(x[:, start:start + width] * scale)`` (zero past ``x``'s
+    columns) into ``out[r0:r1]``, a C-contiguous uint16 (n, width) block; ``scale`` holds
+    one float32 per column from ``start``."""
+    ncols = min(width, x.shape[1] - start)
+    if x.dtype != np.float32 or not x.flags.c_contiguous or x.ndim != 2:
+        raise ValueError("x must be a C-contiguous 2-d float32 array")
+    if out.dtype != np.uint16 or not out.flags.c_contiguous or out.shape != (x.shape[0], width):
+        raise ValueError(f"out must be a C-contiguous uint16 array of shape {(x.shape[0], width)}")
+    if scale.dtype != np.float32 or scale.size < ncols or width % 8 or ncols < 0:
+        raise ValueError("scale must hold a float32 per column; width a multiple of 8")
+    if not 0 <= r0 <= r1 <= x.shape[0]:
+        raise ValueError(f"rows {r0}:{r1} outside x's {x.shape[0]} rows")
+    rc = lib.wv_pack_half(x.ctypes.data + 4 * start, x.shape[1], r0, r1, ncols, width,
+                          scale.ctypes.data, out.ctypes.data + 2 * r0 * width)
+    if rc:
+        raise RuntimeError("the half-precision kernels are not built here")
+
+
+def gather_half(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xh: np.ndarray,
+                y: np.ndarray, row: int, col: int, accumulate: bool) -> None:
+    """:func:`gather` of a packed half-precision block ``xh`` (uint16, from
+    :func:`pack_half`), summed in float32."""
+    w = xh.shape[1]
+    _check_rows(tile, r0, r1)
+    if xh.dtype != np.uint16 or not xh.flags.c_contiguous or xh.ndim != 2 \
+            or xh.shape[0] < tile.hi:
+        raise ValueError(f"xh must be a C-contiguous uint16 array of at least {tile.hi} rows")
+    _check("y", y, row + r1 - r0, col + w)
+    rc = lib.wv_gather_half(tile.indptr.ctypes.data, tile.indices.ctypes.data,
+                            tile.data.ctypes.data, r0, r1, xh.ctypes.data + tile.lo * w * 2,
+                            w, y.ctypes.data + (row * y.shape[1] + col) * 4, y.shape[1],
+                            int(accumulate))
+    if rc == -1:
+        raise ValueError(f"kernel width {w} is not a multiple of 8 up to {MAX_WIDTH}")
+    if rc:
+        raise RuntimeError("the half-precision kernels are not built here")
+
+
+def transpose_tiles(lib: ctypes.CDLL, tiles: list[CTile], cuts: np.ndarray,
+                    map_: Callable[..., Any] = map) -> list[CTile]:
+    """The column tiles of ``A.T`` from those of ``A`` (``tiles``, covering its columns):
+    tile ``t`` holds rows ``cuts[t]:cuts[t + 1]`` of ``A`` as columns.  Two passes over
+    ``A`` per tile (counts, then a counting sort), the tiles shared out by ``map_``."""
+    n = tiles[-1].hi if tiles else 0
+
+    def one(t: int) -> CTile:
+        lo, hi = int(cuts[t]), int(cuts[t + 1])
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        for tile in tiles:
+            lib.wv_column_counts(tile.indptr.ctypes.data, tile.indices.ctypes.data, lo, hi,
+                                 indptr.ctypes.data + 8 * (tile.lo + 1))
+        np.cumsum(indptr, out=indptr)
+        cols = np.empty(int(indptr[-1]), dtype=np.int32)
+        vals = np.empty(int(indptr[-1]), dtype=np.float32)
+        pos = indptr[:-1].copy()
+        for tile in tiles:
+            lib.wv_transpose_part(tile.indptr.ctypes.data, tile.indices.ctypes.data,
+                                  tile.data.ctypes.data, lo, hi, tile.lo, pos.ctypes.data,
+                                  cols.ctypes.data, vals.ctypes.data)
+        return CTile.of_arrays(lo, hi, indptr, cols, vals)
+
+    return list(map_(one, range(len(cuts) - 1)))
 
 
 def sort_keys(keys: np.ndarray, bits: int) -> None:

@@ -49,7 +49,8 @@ _BUILD_TYPES: dict[str, Callable[[str], Any]] = {
     "window": int, "window_weighting": str, "min_count": int, "max_vocab": _optional_int,
     "subsample": float, "subsample_mode": str, "context_smoothing": float, "shift": float,
     "dim": int, "eig": float, "add_contexts": _bool, "context_weight": float,
-    "normalize_parts": _bool, "svd_algorithm": str, "n_iter": int, "seed": int,
+    "normalize_parts": _bool, "svd_algorithm": str, "n_iter": int, "svd_precision": str,
+    "seed": int,
 }
 
 
