@@ -479,7 +479,7 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
                                  n_threads or default_n_jobs(), progress,
                                  algorithm == "chebyshev", half)
         u, vt = _flip_signs(u, vt)
-        return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
+        return _float32(u), _float32(s), _float32(vt)
     a = sp.csr_matrix(matrix, dtype=np.float32)
     if algorithm == "arpack":
         rng = np.random.default_rng(seed)
@@ -493,7 +493,12 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
                                  n_threads or default_n_jobs(), progress,
                                  algorithm == "chebyshev", half)
     u, vt = _flip_signs(u, vt)
-    return u.astype(np.float32), s.astype(np.float32), vt.astype(np.float32)
+    return _float32(u), _float32(s), _float32(vt)
+
+
+def _float32(x: np.ndarray) -> np.ndarray:
+    """``x`` as a C-contiguous float32 array, not copied where it is one already."""
+    return np.ascontiguousarray(x, dtype=np.float32)
 
 
 def _project_svd(q: np.ndarray, bt: np.ndarray, dim: int
@@ -501,7 +506,7 @@ def _project_svd(q: np.ndarray, bt: np.ndarray, dim: int
     """SVD of ``B = Q.T A`` from ``B.T`` (n x k) via the k x k Gram matrix ``B B.T``.
 
     ``B B.T = W S**2 W.T`` (float64 eigendecomposition), then ``U = Q W`` and
-    ``V = B.T W / S``: three BLAS-3 products instead of a LAPACK SVD of an (n x k)
+    ``V.T = W.T B / S``: three BLAS-3 products instead of a LAPACK SVD of an (n x k)
     matrix, the same triplets up to rounding.
     """
     gram = _gram64(bt)
@@ -510,9 +515,9 @@ def _project_svd(q: np.ndarray, bt: np.ndarray, dim: int
     s = np.sqrt(np.maximum(evals[order], 0.0))
     w = w[:, order].astype(np.float32)
     u = q @ w
-    v = bt @ w
-    v /= np.where(s > 0, s, 1.0).astype(np.float32)
-    return u, s, v.T
+    vt = w.T @ bt.T  # V.T, row-major as returned (no transposed copy)
+    vt /= np.where(s > 0, s, 1.0).astype(np.float32)[:, None]
+    return u, s, vt
 
 
 def _subspace_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter: int,
@@ -703,10 +708,16 @@ class _Buffers:
 
 
 def _flip_signs(u: np.ndarray, vt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each component's largest-magnitude entry of ``u`` made positive, in place where
+    ``u`` and ``vt`` are writeable arrays (they are the solvers' own)."""
     cols = np.argmax(np.abs(u), axis=0)
     signs = np.sign(u[cols, np.arange(u.shape[1])])
     signs[signs == 0] = 1
-    return u * signs, vt * signs[:, None]
+    if not (u.flags.writeable and vt.flags.writeable):
+        return u * signs, vt * signs[:, None]
+    u *= signs.astype(u.dtype)
+    vt *= signs.astype(vt.dtype)[:, None]
+    return u, vt
 
 
 def embed(u: np.ndarray, s: np.ndarray, vt: np.ndarray, *, eig: float = 0.5,
