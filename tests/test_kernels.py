@@ -437,13 +437,14 @@ def _operand(m: int, k: int, seed: int, exponent: int) -> np.ndarray:
        exponent=st.integers(-40, 40), split=st.integers(0, 60))
 def test_pack_half_rounds_as_numpy(m: int, k: int, seed: int, exponent: int,
                                    split: int) -> None:
+    assert LIB is not None
     x = _operand(m, k, seed, exponent)
     scale, _ = _half_scales(x)
     split = min(split, m)
     for j, w in _kernels.block_widths(k):
         out = np.full((m, w), 0x7777, dtype=np.uint16)
-        _kernels.pack_half(LIB, x, j, w, scale[j:], out, 0, split)  # type: ignore[arg-type]
-        _kernels.pack_half(LIB, x, j, w, scale[j:], out, split, m)  # type: ignore[arg-type]
+        _kernels.pack_half(LIB, x, j, w, scale[j:], out, 0, split)
+        _kernels.pack_half(LIB, x, j, w, scale[j:], out, split, m)
         nv = min(w, k - j)
         expected = np.zeros((m, w), dtype=np.float16)
         expected[:, :nv] = (x[:, j:j + nv] * scale[j:j + nv]).astype(np.float16)
@@ -453,29 +454,28 @@ def test_pack_half_rounds_as_numpy(m: int, k: int, seed: int, exponent: int,
 @needs_half
 def test_gather_half_is_gather_of_the_rounded_block() -> None:
     """Bit for bit: the rows are converted back exactly and summed in the same order."""
+    assert LIB is not None
     a = _matrix(70, 50, 0.3, 1)
     tile = _kernels.CTile(0, 50, a)
     for w in (8, 24, 56, 64):
         x = _operand(50, w, w, 0)
         scale, _ = _half_scales(x)
         xh = np.empty((50, w), dtype=np.uint16)
-        _kernels.pack_half(LIB, x, 0, w, scale, xh, 0, 50)  # type: ignore[arg-type]
+        _kernels.pack_half(LIB, x, 0, w, scale, xh, 0, 50)
         rounded = xh.view(np.float16).astype(np.float32)
         for accumulate in (False, True):
             got = np.ones((72, w + 8), dtype=np.float32)
             want = got.copy()
-            _kernels.gather_half(LIB, tile, 3, 70, xh, got, 5, 8 if w < 64 else 0,  # type: ignore[arg-type]
-                                 accumulate)
-            _kernels.gather(LIB, tile, 3, 70, rounded, want, 5, 8 if w < 64 else 0,  # type: ignore[arg-type]
-                            accumulate)
+            col = 8 if w < 64 else 0
+            _kernels.gather_half(LIB, tile, 3, 70, xh, got, 5, col, accumulate)
+            _kernels.gather(LIB, tile, 3, 70, rounded, want, 5, col, accumulate)
             np.testing.assert_array_equal(got, want)
     with pytest.raises(ValueError, match="uint16"):
-        _kernels.gather_half(LIB, tile, 0, 70, rounded, got, 0, 0, False)  # type: ignore[arg-type]
+        _kernels.gather_half(LIB, tile, 0, 70, rounded, got, 0, 0, False)
     with pytest.raises(ValueError, match="multiple of 8"):
-        _kernels.gather_half(LIB, tile, 0, 70, np.zeros((50, 12), np.uint16), got, 0, 0,  # type: ignore[arg-type]
-                             False)
+        _kernels.gather_half(LIB, tile, 0, 70, np.zeros((50, 12), np.uint16), got, 0, 0, False)
     with pytest.raises(ValueError, match="shape"):
-        _kernels.pack_half(LIB, x, 0, w, scale, np.empty((50, w + 8), np.uint16), 0, 50)  # type: ignore[arg-type]
+        _kernels.pack_half(LIB, x, 0, w, scale, np.empty((50, w + 8), np.uint16), 0, 50)
 
 
 @needs_kernels
@@ -488,7 +488,8 @@ def test_transpose_tiles_are_scipys_transposed_row_blocks(m: int, n: int, densit
     a = _matrix(m, n, density, seed)
     tiles = [_kernels.CTile(lo, hi, t) for lo, hi, t in TiledMatrix(a, width).tiles]
     cuts = _tile_cuts(m, row_width)
-    got = _kernels.transpose_tiles(LIB, tiles, cuts)  # type: ignore[arg-type]
+    assert LIB is not None
+    got = _kernels.transpose_tiles(LIB, tiles, cuts)
     assert len(got) == len(cuts) - 1
     for t, lo, hi in zip(got, cuts[:-1], cuts[1:]):
         want = sp.csr_matrix(a[lo:hi].T)

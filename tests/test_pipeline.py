@@ -37,6 +37,22 @@ def test_build_separates_topics() -> None:
     assert wv.stats["read"]["documents"] == 60
 
 
+def test_svd_precision_changes_the_vectors_only_by_rounding() -> None:
+    """Half-precision steps (the default) against single precision: the same vectors up
+    to ~1e-4, and the choice is recorded with the model."""
+    docs = tiny_corpus(200, seed=3) + [
+        " ".join(f"w{(i * 7) % 50} w{i % 50}" for i in range(k, k + 30))
+        for k in range(0, 3000, 30)]
+    kw = {**SMALL, "dim": 10}
+    half = wordvec.build(docs, **kw)
+    single = wordvec.build(docs, svd_precision="single", **kw)
+    assert half.params["svd_precision"] == "half" and single.params["svd_precision"] == "single"
+    np.testing.assert_allclose(half.stats["singular_values"], single.stats["singular_values"],
+                               rtol=1e-4)
+    np.testing.assert_allclose(half.vectors @ half.vectors.T,
+                               single.vectors @ single.vectors.T, atol=1e-3)
+
+
 def test_documents_are_boundaries() -> None:
     counts = wordvec.count(["a b", "c d"], min_count=1, window=5, subsample=0,
                            window_weighting="uniform", progress=False)
@@ -122,6 +138,8 @@ def test_counts_merge_equals_concatenation() -> None:
     ({"eig": 3}, ValueError, r"eig must be a number >= 0.0 and <= 1.0; got 3"),
     ({"dim": "300"}, ValueError, r"dim must be an integer >= 1; got '300'"),
     ({"windw": 5}, TypeError, r"unknown parameter\(s\) windw; allowed: window"),
+    ({"svd_precision": "double"}, ValueError,
+     r"svd_precision must be one of 'half', 'single'; got 'double'"),
     ({"dim": 50}, ValueError, r"dim=50 must be smaller than the vocabulary size 12"),
     ({"min_count": 1000}, CorpusError,
      r"min_count=1000 removed every word \(the most frequent word occurs \d+ times\); "

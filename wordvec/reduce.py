@@ -6,8 +6,10 @@ normalized first and ``C`` weighted, if asked: see :func:`embed`).
 
 Two subspace iterations from a random start share one machinery in float32:
 cache-tiled sparse products on all cores (compiled kernels from :mod:`wordvec._kernels`
-where a C compiler is available, else SciPy's), one Cholesky-QR basis (BLAS-3) per
-step, and the small SVD through a k x k eigendecomposition.  ``"randomized"`` is the
+where a C compiler is available, else SciPy's; in the steps, the dense operand in half
+precision where the CPU converts it in hardware), one Cholesky-QR basis (BLAS-3, in
+place) per step, and the small SVD through a k x k eigendecomposition of a single
+precision product.  ``"randomized"`` is the
 range finder with power iterations of Halko, Martinsson & Tropp (2011): each step
 multiplies by ``A A.T``.  ``"chebyshev"`` multiplies by Chebyshev polynomials of
 ``A A.T`` instead (Chebyshev-filtered subspace iteration, Zhou & Saad 2007), which
@@ -83,6 +85,7 @@ class _TiledOperator:
         self._lib = _kernels.load() if kernels else None
         self._half_native = False
         self._scratch: dict[str, np.ndarray] = {}
+        self.takes_out = True  # matmat / rmatmat write into a given ``out``
         if self._lib is not None:
             self._ctiles = [_kernels.CTile(lo, hi, t) for lo, hi, t in self._tiles]
             width = max((hi - lo for lo, hi, _ in self._tiles), default=1)
@@ -254,6 +257,7 @@ class _BlockOperator:
         self.block = block
         self._pool = ThreadPoolExecutor(n_threads) if n_threads > 1 else None
         self._lib = _kernels.load() if kernels else None
+        self.takes_out = False  # see matmat
 
     def _map(self, run: Callable[[int], object], n: int) -> list[object]:
         if self._pool is None:
@@ -267,11 +271,9 @@ class _BlockOperator:
 
     def matmat(self, x: np.ndarray, half: bool = False, out: np.ndarray | None = None
                ) -> np.ndarray:
-        """``A @ x`` (into ``out`` if given).  ``half`` is ignored: on disk the products
-        stay single precision (reading the blocks, not the operand, bounds them)."""
-        if out is not None:
-            out[...] = self.matmat(x)
-            return out
+        """``A @ x``.  ``half`` and ``out`` are ignored: on disk the products stay single
+        precision (reading the blocks, not the operand, bounds them), and the result is
+        assembled from per-thread blocks, so writing it into ``out`` would hold it twice."""
         if self._lib is not None:
             return self._matmat_kernels(x)
         dtype = np.result_type(x.dtype, self.dtype)
@@ -291,9 +293,6 @@ class _BlockOperator:
 
     def rmatmat(self, y: np.ndarray, half: bool = False, out: np.ndarray | None = None
                 ) -> np.ndarray:
-        if out is not None:
-            out[...] = self.rmatmat(y)
-            return out
         if self._lib is not None:
             return self._rmatmat_kernels(y)
         dtype = np.result_type(y.dtype, self.dtype)
@@ -532,7 +531,7 @@ def _subspace_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter
     if progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
-    work = _Buffers()
+    work = _Buffers(op.takes_out)
     try:
         y = op.matmat(rng.standard_normal((n, k), dtype=np.float32), half)
         if bar is not None:
@@ -637,7 +636,7 @@ def _chebyshev_filter(op: _TiledOperator | _BlockOperator, q: np.ndarray, degree
     :class:`_TiledOperator`); ``work``: spare arrays to take iterates from and give
     dead ones back to.
     """
-    work = work if work is not None else _Buffers()
+    work = work if work is not None else _Buffers(op.takes_out)
     z = op.rmatmat(q, half, out=work.take((op.shape[1], q.shape[1])))
     gram = (z.T @ z).astype(np.float64)  # = Q.T A A.T Q: the Ritz values
     ritz = scipy.linalg.eigvalsh(gram, check_finite=False)[::-1]
@@ -679,12 +678,17 @@ class _Buffers:
 
     Fresh memory costs a page fault per page at its first touch, which on the virtual
     machines measured here cost ~0.2 s per 75k x 520 iterate: the solvers hand back the
-    arrays they are done with and take them again for the next iterate."""
+    arrays they are done with and take them again for the next iterate.  Only for an
+    operator that writes into them (``op.takes_out``): for one that does not, a kept
+    array would only add to the peak, so ``take`` gives None and ``give`` drops."""
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._free: list[np.ndarray] = []
 
-    def take(self, shape: tuple[int, int]) -> np.ndarray:
+    def take(self, shape: tuple[int, int]) -> np.ndarray | None:
+        if not self.enabled:
+            return None
         for i, a in enumerate(self._free):
             if a.shape == shape:
                 return self._free.pop(i)
@@ -692,8 +696,9 @@ class _Buffers:
 
     def give(self, *arrays: np.ndarray | None) -> None:
         for a in arrays:
-            if a is not None and a.dtype == np.float32 and a.flags.c_contiguous \
-                    and a.flags.writeable and not any(a is b for b in self._free):
+            if self.enabled and a is not None and a.dtype == np.float32 \
+                    and a.flags.c_contiguous and a.flags.writeable \
+                    and not any(a is b for b in self._free):
                 self._free.append(a)
 
 
