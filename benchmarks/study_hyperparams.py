@@ -361,6 +361,7 @@ def get_counts(corpus: str, count_params: dict[str, Any], cache: Path
     c = wordvec.count(source, progress=False, **count_params)
     elapsed = time.perf_counter() - t0
     c.stats.setdefault("timings", {})["total_count"] = elapsed
+    path.parent.mkdir(parents=True, exist_ok=True)  # callers need not make the cache
     c.save(path)
     return c, elapsed
 
