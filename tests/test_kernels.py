@@ -392,8 +392,6 @@ def test_count_ids_by_hand() -> None:
        density=st.floats(0.0, 0.6), seed=st.integers(0, 2 ** 16))
 def test_column_tiles_equal_scipy_slices(rows: int, cols: int, width: int, density: float,
                                          seed: int) -> None:
-    from wordvec.blocks import _tile_cuts
-
     rng = np.random.default_rng(seed)
     a = sp.random(rows, cols, density=density, format="csr", dtype=np.float32,
                   random_state=rng)

@@ -122,7 +122,7 @@ DISPATCH int wv_csr_scatter(const int64_t *indptr, const int32_t *indices, const
  * ~1.8x faster products on the wiki sample.  wv_pack_half rounds (round to nearest even,
  * as NumPy's astype(float16)); wv_gather_half is gather with the rows converted back,
  * exactly, in registers: with FMA it gives the float32 gather's sums of the rounded
- * operand, bit for bit.  Elsewhere wv_half_native() is 0 and NumPy rounds instead. */
+ * operand, bit for bit.  Elsewhere wv_half_native() is 0 and the steps stay float32. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(WORDVEC_NO_CLONES)
 #include <immintrin.h>
 #define HAVE_HALF 1

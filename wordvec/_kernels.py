@@ -297,7 +297,7 @@ def block_widths(k: int) -> list[tuple[int, int]]:
 
 def half_native(lib: ctypes.CDLL) -> bool:
     """Whether :func:`pack_half` and :func:`gather_half` run here (x86-64 with AVX2, FMA
-    and F16C); elsewhere :mod:`wordvec.reduce` rounds to half precision with NumPy."""
+    and F16C); elsewhere :mod:`wordvec.reduce` runs its steps in single precision."""
     return bool(lib.wv_half_native())
 
 

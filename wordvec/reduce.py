@@ -88,7 +88,7 @@ class _TiledOperator:
         self.takes_out = True  # matmat / rmatmat write into a given ``out``
         if self._lib is not None:
             self._ctiles = [_kernels.CTile(lo, hi, t) for lo, hi, t in self._tiles]
-            width = max((hi - lo for lo, hi, _ in self._tiles), default=1)
+            width = max(hi - lo for lo, hi, _ in self._tiles)
             self._ttiles = _kernels.transpose_tiles(
                 self._lib, self._ctiles, _tile_cuts(self.shape[0], max(width, 1)),
                 self._pool.map if self._pool is not None else map)
@@ -161,7 +161,7 @@ class _TiledOperator:
         if native:
             scale, unscale = _half_scales(x)
             xspace = self._space("x", x.shape[0] * _kernels.MAX_WIDTH, np.uint16)
-            ranges = _even_ranges(x.shape[0], self.n_threads)
+            ranges = _kernels.row_ranges(np.arange(x.shape[0] + 1), self.n_threads)
         product: Callable[..., None]
         for j, w in widths:
             nv = min(w, k - j)
@@ -181,10 +181,8 @@ class _TiledOperator:
             def run(chunk: tuple[int, int], j: int = j, nv: int = nv, xb: np.ndarray = xb,
                     yb: np.ndarray = yb, product: Callable[..., None] = product) -> None:
                 r0, r1 = chunk
-                for i, tile in enumerate(tiles):
+                for i, tile in enumerate(tiles):  # a matrix has at least one tile
                     product(lib, tile, r0, r1, xb, yb, r0, 0, i > 0)
-                if not tiles:
-                    yb[r0:r1] = 0.0
                 if native:
                     np.multiply(yb[r0:r1, :nv], unscale[j:j + nv], out=out[r0:r1, j:j + nv])
                 else:
@@ -213,11 +211,6 @@ def _result(out: np.ndarray | None, shape: tuple[int, int], dtype: np.dtype | ty
     if out.shape != shape or out.dtype != dtype or not out.flags.c_contiguous:
         raise ValueError(f"out must be a C-contiguous {np.dtype(dtype)} array of shape {shape}")
     return out
-
-
-def _even_ranges(n: int, parts: int) -> list[tuple[int, int]]:
-    cuts = np.linspace(0, n, max(1, min(parts, n)) + 1).astype(np.int64)
-    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
 def _half_scales(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -376,8 +369,8 @@ def _orthonormal(x: np.ndarray, *, passes: int = 2, overwrite: bool = False) -> 
             gram = (q.T @ q).astype(np.float64)
         inv_t = _inverse_cholesky_t(gram)
         if inv_t is None:
-            r, _ = scipy.linalg.qr(q, mode="economic", check_finite=False)
-            return np.ascontiguousarray(r, dtype=x.dtype)
+            basis, _ = scipy.linalg.qr(q, mode="economic", check_finite=False)
+            return np.ascontiguousarray(basis, dtype=x.dtype)
         _times_upper(q, inv_t)
     return q
 
@@ -599,23 +592,24 @@ def _gram64(x: np.ndarray, rows: int = 4096) -> np.ndarray:
 
 
 def _orthonormal_factor(y: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """``y = q s`` with ``q`` a well-conditioned basis of ``y``'s columns, ``s`` (k x k,
-    float64) upper triangular; ``s`` is None where ``y`` is numerically rank-deficient.
+    """``y = q s`` with ``q`` a well-conditioned basis of ``y``'s columns: returns ``q``
+    and ``s^-1`` (k x k, float64, upper triangular; None where ``y`` is numerically
+    rank-deficient).
 
     One CholeskyQR pass with the Gram in float64: a Chebyshev step spreads the columns'
     scales by about ``4 (s_1 / s_cut) ** 2`` (~1e3 on PPMI), whose square a float32 Gram
     would not hold.  ``q`` is ``y`` itself (C-contiguous), overwritten; Householder QR
     (a new array) where Cholesky fails.
     """
-    gram = _gram64(y)
-    inv_t = _inverse_cholesky_t(gram)
+    inv_t = _inverse_cholesky_t(_gram64(y))  # L^-T = (L.T)^-1 = s^-1
     if inv_t is not None:
-        return _times_upper(y, inv_t), np.linalg.cholesky(gram).T
+        return _times_upper(y, inv_t), inv_t
     q, r = scipy.linalg.qr(y, mode="economic", check_finite=False)
     d = np.abs(np.diag(r))
     full_rank = d.size and d.min() > d.max() * 1e-5
-    return np.ascontiguousarray(q, dtype=y.dtype), (r.astype(np.float64) if full_rank
-                                                     else None)
+    r_inv = scipy.linalg.solve_triangular(r.astype(np.float64), np.eye(len(r)), lower=False,
+                                          check_finite=False) if full_rank else None
+    return np.ascontiguousarray(q, dtype=y.dtype), r_inv
 
 
 def _chebyshev_filter(op: _TiledOperator | _BlockOperator, q: np.ndarray, degree: int,
@@ -645,7 +639,7 @@ def _chebyshev_filter(op: _TiledOperator | _BlockOperator, q: np.ndarray, degree
         cut = 0.0
     mid = np.float32(cut / 2)
     prev: np.ndarray | None = None
-    s: np.ndarray | None = None
+    s_inv: np.ndarray | None = None  # of the last basis: Y_j = Q_j S_j
     for j in range(degree):
         if j:
             z = op.rmatmat(q, half, out=z)
@@ -660,14 +654,12 @@ def _chebyshev_filter(op: _TiledOperator | _BlockOperator, q: np.ndarray, degree
         y -= q
         if j:  # 2 L Q_j - Q_j-1 S_j^-1 (Q_j-1 is dead after: overwritten by the product)
             y *= np.float32(2)
-            assert prev is not None and s is not None
-            s_inv = scipy.linalg.solve_triangular(s, np.eye(len(s)), lower=False,
-                                                  check_finite=False)
+            assert prev is not None and s_inv is not None
             y -= _times_upper(prev, s_inv)
         work.give(prev)
-        new_q, s = _orthonormal_factor(y)  # in y's memory
+        new_q, s_inv = _orthonormal_factor(y)  # in y's memory
         prev, q = q, new_q
-        if s is None:  # lost rank: the rest of this filter as power steps
+        if s_inv is None:  # lost rank: the rest of this filter as power steps
             cut = 0.0
     work.give(prev, z)
     return q, cut
@@ -703,13 +695,11 @@ class _Buffers:
 
 
 def _flip_signs(u: np.ndarray, vt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each component's largest-magnitude entry of ``u`` made positive, in place where
-    ``u`` and ``vt`` are writeable arrays (they are the solvers' own)."""
+    """Each component's largest-magnitude entry of ``u`` made positive, in place (``u``
+    and ``vt`` are the solvers' own arrays)."""
     cols = np.argmax(np.abs(u), axis=0)
     signs = np.sign(u[cols, np.arange(u.shape[1])])
     signs[signs == 0] = 1
-    if not (u.flags.writeable and vt.flags.writeable):
-        return u * signs, vt * signs[:, None]
     u *= signs.astype(u.dtype)
     vt *= signs.astype(vt.dtype)[:, None]
     return u, vt
