@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 import wordvec
 from wordvec.blocks import BlockMatrix, row_cuts, sums64
 from wordvec.cooccur import SEPARATOR, CooccurrenceCounter
-from wordvec.reduce import _BlockOperator, _TiledOperator, truncated_svd
+from wordvec.reduce import (_BlockOperator, _sign_matrix, _TiledOperator,
+                             truncated_svd)
 from wordvec.weighting import ppmi
 
 from .test_cooccur import id_documents
@@ -141,6 +142,10 @@ def test_block_products_equal_scipy(tmp_path: Path, threads: int, kernels: bool)
             np.testing.assert_allclose(op.rmatmat(y), a.toarray().T @ y, rtol=1e-5, atol=1e-5)
             # A @ X is computed row by row as in memory: the same floats
             np.testing.assert_array_equal(op.matmat(x), tiled.matmat(x))
+            g = _sign_matrix(np.random.default_rng(2), 260, 40)  # the SVD's start A @ G
+            np.testing.assert_allclose(op.sketch(g), a.toarray() @ g.dense(), rtol=1e-5,
+                                       atol=1e-5)
+            np.testing.assert_array_equal(op.sketch(g), tiled.sketch(g))
         finally:
             op.close()
             tiled.close()

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from wordvec import _kernels
 from wordvec.blocks import TiledMatrix, _tile_cuts
-from wordvec.reduce import _half_scales, _TiledOperator, truncated_svd
+from wordvec.reduce import (_half_scales, _sign_matrix, _TiledOperator,
+                             truncated_svd)
 
 HAVE_CC = any(shutil.which(c) for c in ("cc", "gcc", "clang")) and sys.platform != "win32"
 LIB = _kernels.load()
@@ -123,6 +124,72 @@ def test_gather_and_scatter_by_hand() -> None:
         _kernels.scatter(LIB, tile, 0, 4, np.ones((4, 8), np.float32), out)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="smaller than"):  # 3 columns of out, not 4
         _kernels.scatter(LIB, tile, 0, 3, yb[:1].repeat(3, 0), out[:3])  # type: ignore[arg-type]
+
+
+@needs_kernels
+@settings(max_examples=60, deadline=None)
+@given(m=st.integers(1, 90), n=st.integers(1, 90), k=st.integers(1, 40),
+       density=st.sampled_from([0.0, 0.02, 0.3, 1.0]), tile=st.integers(1, 100),
+       threads=st.sampled_from([1, 2, 3]), seed=st.integers(0, 2**16))
+def test_sign_sketch_equals_the_dense_product(m: int, n: int, k: int, density: float,
+                                              tile: int, threads: int, seed: int) -> None:
+    """The random start ``A @ G`` from the sparse sign kernel (all tiles of a row at once,
+    its first k entries overwritten) against ``G`` made dense, and SciPy's fallback."""
+    a = _matrix(m, n, density, seed)
+    g = _sign_matrix(np.random.default_rng(seed), n, k)
+    dense = a.toarray().astype(np.float64) @ g.dense().astype(np.float64)
+    fast = _TiledOperator(TiledMatrix(a, tile), threads)
+    slow = _TiledOperator(a, threads, kernels=False)
+    try:
+        out = np.full((m, k), np.nan, dtype=np.float32)
+        assert fast.sketch(g, out=out) is out
+        np.testing.assert_allclose(out, dense, rtol=1e-5, atol=1e-4)
+        np.testing.assert_allclose(slow.sketch(g), dense, rtol=1e-5, atol=1e-4)
+    finally:
+        fast.close()
+        slow.close()
+
+
+@needs_kernels
+def test_sign_sketch_by_hand() -> None:
+    """A 3 x 4 matrix in two tiles times G (4 x 3, two signs per row), rows 1..3 into an
+    offset of a wider array: the columns past k are left alone."""
+    a = sp.csr_matrix(np.array([[1, 0, 2, 0], [0, 3, 0, 0], [4, 0, 0, 5]], dtype=np.float32))
+    tiles = [_kernels.CTile(lo, hi, a[:, lo:hi].tocsr()) for lo, hi in ((0, 2), (2, 4))]
+    g = _kernels.SignSketch(np.array([[0, 1], [1, 2], [2, 0], [0, 2]]),
+                            np.array([[1, -1], [1, 1], [-1, 1], [1, 1]]), 3)
+    np.testing.assert_array_equal(g.dense(), [[1, -1, 0], [0, 1, 1], [1, 0, -1], [1, 0, 1]])
+    y = np.full((4, 5), 7, dtype=np.float32)
+    _kernels.sign_sketch(LIB, tiles, 1, 3, g, y, 2)  # type: ignore[arg-type]
+    expected = np.full((4, 5), 7, dtype=np.float32)
+    expected[2, :3] = 3 * g.dense()[1]  # row 1: 3 at column 1
+    expected[3, :3] = 4 * g.dense()[0] + 5 * g.dense()[3]
+    np.testing.assert_array_equal(y, expected)
+    with pytest.raises(ValueError, match="columns 0 <= c < 3"):
+        _kernels.SignSketch(np.array([[3]]), np.array([[1.0]]), 3)
+    with pytest.raises(ValueError, match="smaller than"):  # y has 4 rows, not 3 + 3
+        _kernels.sign_sketch(LIB, tiles, 0, 3, g, y, 3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="G has 3 rows"):
+        _kernels.sign_sketch(LIB, tiles, 0, 3, _kernels.SignSketch(  # type: ignore[arg-type]
+            np.zeros((3, 1)), np.ones((3, 1)), 3), y, 0)
+
+
+@pytest.mark.parametrize("z", [1, 2, 8])
+@pytest.mark.parametrize("n,k", [(500, 320), (50, 9), (20, 3), (7, 1), (25, 25)])
+def test_sign_matrix_has_distinct_columns_per_row(n: int, k: int, z: int) -> None:
+    g = _sign_matrix(np.random.default_rng(0), n, k, z)
+    z = min(z, k)
+    assert g.buckets.shape == (n, z) and g.k == k
+    ordered = np.sort(g.buckets, axis=1)
+    assert np.all(ordered[:, 1:] > ordered[:, :-1])  # no column twice in a row
+    assert set(np.unique(g.signs)) <= {-1.0, 1.0}
+    np.testing.assert_array_equal(np.abs(g.dense()).sum(axis=1), z)
+    # the first entries spread evenly: every column of G holds n // k or more of them
+    assert np.bincount(g.buckets[:, 0], minlength=k).min() == n // k
+    again = _sign_matrix(np.random.default_rng(0), n, k, z)  # a seed gives one G
+    np.testing.assert_array_equal(again.codes, g.codes)
+    if n * z >= 20 * k:  # signs balanced
+        assert abs(float(g.signs.mean())) < 0.15
 
 
 def test_block_widths_cover_the_columns() -> None:
@@ -447,6 +514,29 @@ def test_pack_half_rounds_as_numpy(m: int, k: int, seed: int, exponent: int,
         expected = np.zeros((m, w), dtype=np.float16)
         expected[:, :nv] = (x[:, j:j + nv] * scale[j:j + nv]).astype(np.float16)
         np.testing.assert_array_equal(out, expected.view(np.uint16))
+
+
+@needs_kernels
+@settings(max_examples=60, deadline=None)
+@given(m=st.integers(0, 60), k=st.integers(1, 40), seed=st.integers(0, 2**16),
+       exponent=st.integers(-40, 40), parts=st.integers(1, 5),
+       special=st.sampled_from([None, np.nan, np.inf, -np.inf, -0.0]))
+def test_column_absmax_equals_numpy(m: int, k: int, seed: int, exponent: int, parts: int,
+                                    special: float | None) -> None:
+    """The half scales' column maxima in C (row ranges, as the threads take them) against
+    NumPy's, NaN and infinities included; the scales made from them equal NumPy's."""
+    assert LIB is not None
+    x = _operand(m, k, seed, exponent)
+    if special is not None and m:
+        x[np.random.default_rng(seed).integers(0, m), k // 2] = special
+    ranges = _kernels.row_ranges(np.arange(m + 1), parts)
+    got = _kernels.column_absmax(LIB, x, ranges)
+    want = np.max(np.abs(x), axis=0) if m else np.zeros(k, dtype=np.float32)
+    np.testing.assert_array_equal(got, want)
+    for a, b in zip(_half_scales(x, got), _half_scales(x)):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="outside"):
+        _kernels.column_absmax(LIB, x, [(0, m + 1)])
 
 
 @needs_half

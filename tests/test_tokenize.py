@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wordvec import _kernels
@@ -80,6 +80,7 @@ _ASCII_TRICKY = ("ab", "Ab", "x", "don't", "a'", "'b", "12", "1,000", "3.14.", "
 @given(docs=st.lists(st.lists(st.sampled_from(_TRICKY + _ASCII_TRICKY) | st.characters(),
                               max_size=30).map("".join), max_size=6),
        numbers=st.sampled_from(["keep", "zero", "drop", "token"]), lowercase=st.booleans())
+@example(docs=["\ud800", "ab \udc80cd x\ud800y"], numbers="keep", lowercase=False)  # lone surrogates
 def test_compiled_token_ids_equal_python(docs: list[str], numbers: str,
                                          lowercase: bool) -> None:
     tokenizer = Tokenizer(lowercase=lowercase, numbers=numbers)

@@ -200,6 +200,21 @@ int wv_pack_half(const float *x, int64_t ldx, int64_t r0, int64_t r1, int64_t nc
 #endif
 }
 
+/* out[c] = max |x[r, c]| over rows r0..r1-1 of the row-major x (ldx floats per row), for
+ * c < ncols; NaN where the column has a NaN (the half scales then leave it alone).  out
+ * holds its starting values (0 for a fresh pass). */
+DISPATCH void wv_column_absmax(const float *x, int64_t ldx, int64_t r0, int64_t r1,
+                               int64_t ncols, float *out)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        const float *xr = x + r * ldx;
+        for (int64_t c = 0; c < ncols; c++) {
+            float v = xr[c] < 0 ? -xr[c] : xr[c];
+            out[c] = (v > out[c] || v != v) ? v : out[c];
+        }
+    }
+}
+
 /* Rows r0..r1 of A @ xh (a packed half block, width columns) into y, as wv_csr_gather.
  * Returns 0, -1 for a bad width, -2 where the half kernels are not built. */
 #ifdef HAVE_HALF
@@ -221,6 +236,37 @@ int wv_gather_half(const int64_t *indptr, const int32_t *indices, const float *d
     (void)y; (void)ldy; (void)accumulate;
     return -2;
 #endif
+}
+
+/* Rows r0..r1-1 of A @ G, for A cut into n_tiles column tiles (tile t: indptrs[t],
+ * indices[t] (local columns), datas[t], its first column at offsets[t]) and G the sparse
+ * sign matrix with z non-zeros in each row c, codes[c * z + s] = 2 * column + (1 if the
+ * sign is negative).  Row r goes to y + (r - r0) * ldy, its first k entries
+ * overwritten.  z scalar updates per non-zero of A (the row of y stays in L1), against
+ * k multiply-adds for a dense G; G's row PREFETCH_AHEAD non-zeros ahead is requested
+ * early (its rows are read in the order of A's columns, at random). */
+void wv_sign_sketch(int64_t n_tiles, const int64_t *const *indptrs,
+                    const int32_t *const *indices, const float *const *datas,
+                    const int64_t *offsets, int64_t r0, int64_t r1, const int32_t *codes,
+                    int z, int64_t k, float *y, int64_t ldy)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        float *yr = y + (r - r0) * ldy;
+        memset(yr, 0, (size_t)k * sizeof(float));
+        for (int64_t t = 0; t < n_tiles; t++) {
+            const int32_t *ix = indices[t];
+            const float *dv = datas[t];
+            const int32_t *g = codes + offsets[t] * z;
+            const int64_t end = indptrs[t][r + 1];
+            for (int64_t p = indptrs[t][r]; p < end; p++) {
+                if (p + PREFETCH_AHEAD < end)
+                    PREFETCH_ROW(g + (int64_t)ix[p + PREFETCH_AHEAD] * z, 4 * z);
+                const int32_t *gc = g + (int64_t)ix[p] * z;
+                float d = dv[p];
+                for (int s = 0; s < z; s++) yr[gc[s] >> 1] += (gc[s] & 1) ? -d : d;
+            }
+        }
+    }
 }
 
 /* Rows r0..r1-1 of a column tile of A (local columns, the tile's first column at
@@ -850,4 +896,4 @@ int64_t wv_tokenize_ids(void *handle, const uint8_t *text, const int64_t *doc_en
 }
 
 /* The version of this file's interface, checked by the loader. */
-int wv_kernels_version(void) { return 6; }
+int wv_kernels_version(void) { return 8; }

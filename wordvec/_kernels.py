@@ -47,7 +47,7 @@ __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths
            "tokenize_ids"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
-_VERSION = 6
+_VERSION = 8
 _SOURCE = Path(__file__).with_name("_kernels.c")
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -151,6 +151,10 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.wv_gather_half.restype = ctypes.c_int
     lib.wv_transpose_part.argtypes = [p, p, p, i64, i64, i64, p, p, p]
     lib.wv_transpose_part.restype = None
+    lib.wv_sign_sketch.argtypes = [i64, p, p, p, p, i64, i64, p, ctypes.c_int, i64, p, i64]
+    lib.wv_sign_sketch.restype = None
+    lib.wv_column_absmax.argtypes = [p, i64, i64, i64, i64, p]
+    lib.wv_column_absmax.restype = None
     lib.wv_kernels_version.restype = ctypes.c_int
     if lib.wv_kernels_version() != _VERSION:
         raise OSError("kernel library of another version")
@@ -321,6 +325,25 @@ def pack_half(lib: ctypes.CDLL, x: np.ndarray, start: int, width: int, scale: np
         raise RuntimeError("the half-precision kernels are not built here")
 
 
+def column_absmax(lib: ctypes.CDLL, x: np.ndarray, ranges: list[tuple[int, int]],
+                  map_: Callable[..., Any] = map) -> np.ndarray:
+    """The largest magnitude of each column of the C-contiguous float32 ``x`` (NaN where
+    a column has a NaN), one pass over each of the row ``ranges`` (mapped by ``map_``)."""
+    if x.dtype != np.float32 or not x.flags.c_contiguous or x.ndim != 2:
+        raise ValueError("x must be a C-contiguous 2-d float32 array")
+    parts = np.zeros((max(len(ranges), 1), x.shape[1]), dtype=np.float32)
+    for r0, r1 in ranges:
+        if not 0 <= r0 <= r1 <= x.shape[0]:
+            raise ValueError(f"rows {r0}:{r1} outside x's {x.shape[0]} rows")
+
+    def run(i: int) -> None:
+        r0, r1 = ranges[i]
+        lib.wv_column_absmax(x.ctypes.data, x.shape[1], r0, r1, x.shape[1],
+                             parts[i].ctypes.data)
+    list(map_(run, range(len(ranges))))
+    return parts.max(axis=0)  # NaN propagates
+
+
 def gather_half(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xh: np.ndarray,
                 y: np.ndarray, row: int, col: int, accumulate: bool) -> None:
     """:func:`gather` of a packed half-precision block ``xh`` (uint16, from
@@ -339,6 +362,55 @@ def gather_half(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xh: np.ndarray,
         raise ValueError(f"kernel width {w} is not a multiple of 8 up to {MAX_WIDTH}")
     if rc:
         raise RuntimeError("the half-precision kernels are not built here")
+
+
+class SignSketch:
+    """The sparse sign matrix ``G`` (n x k, ``z`` entries of +-1 in each row, in distinct
+    columns) of a random start, for :func:`sign_sketch`: ``buckets`` and ``signs`` are
+    (n, z) int32 and float32 arrays; the kernel reads ``codes``, both in one int32."""
+
+    __slots__ = ("buckets", "signs", "k", "codes")
+
+    def __init__(self, buckets: np.ndarray, signs: np.ndarray, k: int) -> None:
+        buckets = np.ascontiguousarray(buckets, dtype=np.int32)
+        signs = np.ascontiguousarray(signs, dtype=np.float32)
+        if buckets.ndim != 2 or buckets.shape != signs.shape:
+            raise ValueError("buckets and signs must be (n, z) arrays of one shape")
+        if buckets.size and (buckets.min() < 0 or buckets.max() >= k):
+            raise ValueError(f"buckets must be columns 0 <= c < {k}")
+        if not np.all(np.abs(signs) == 1):
+            raise ValueError("signs must be +1 or -1")
+        if k >= 2 ** 30:
+            raise ValueError("G wider than 2**30 columns")
+        self.buckets, self.signs, self.k = buckets, signs, k
+        self.codes = np.ascontiguousarray(2 * buckets + (signs < 0), dtype=np.int32)
+
+    def dense(self) -> np.ndarray:
+        """``G`` as a dense (n, k) float32 array."""
+        n, z = self.buckets.shape
+        g = np.zeros((n, self.k), dtype=np.float32)
+        np.add.at(g, (np.repeat(np.arange(n), z), self.buckets.ravel()), self.signs.ravel())
+        return g
+
+
+def sign_sketch(lib: ctypes.CDLL, tiles: list[CTile], r0: int, r1: int, g: SignSketch,
+                y: np.ndarray, row: int = 0) -> None:
+    """``y[row:row + r1 - r0, :g.k] = A[r0:r1] @ G`` for the matrix ``A`` cut into the
+    column ``tiles`` (all of its columns, in order) and the sparse sign matrix ``g``."""
+    if not tiles:
+        raise ValueError("no tiles")
+    for t in tiles:
+        _check_rows(t, r0, r1)
+    if g.buckets.shape[0] < tiles[-1].hi:
+        raise ValueError(f"G has {g.buckets.shape[0]} rows, the tiles {tiles[-1].hi} columns")
+    _check("y", y, row + r1 - r0, g.k)
+    n = len(tiles)
+    ptrs = [(ctypes.c_void_p * n)(*(getattr(t, name).ctypes.data for t in tiles))
+            for name in ("indptr", "indices", "data")]
+    offsets = np.array([t.lo for t in tiles], dtype=np.int64)
+    lib.wv_sign_sketch(n, *ptrs, offsets.ctypes.data, r0, r1, g.codes.ctypes.data,
+                       g.buckets.shape[1], g.k, y.ctypes.data + row * y.shape[1] * 4,
+                       y.shape[1])
 
 
 def transpose_tiles(lib: ctypes.CDLL, tiles: list[CTile], cuts: np.ndarray,

@@ -121,8 +121,9 @@ def _doc_ids(index: _TypeIndex, tokens: list[str]) -> np.ndarray:
 
 
 def _pack(words: list[str]) -> tuple[bytes, np.ndarray]:
-    """Words as UTF-8 bytes one after the other, and where each ends."""
-    encoded = [w.encode("utf-8") for w in words]
+    """Words as UTF-8 bytes one after the other, and where each ends (lone surrogates,
+    which Python strings may hold, pass as their 3-byte forms)."""
+    encoded = [w.encode("utf-8", "surrogatepass") for w in words]
     ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
     return b"".join(encoded), ends
 
@@ -130,7 +131,7 @@ def _pack(words: list[str]) -> tuple[bytes, np.ndarray]:
 def _unpack(blob: bytes, ends: np.ndarray | Sequence[int]) -> list[str]:
     """The words of :func:`_pack`'s output."""
     bounds = [0, *np.asarray(ends, dtype=np.int64).tolist()]
-    return [blob[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
+    return [blob[a:b].decode("utf-8", "surrogatepass") for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 class TypeIndex:
@@ -244,7 +245,7 @@ class TokenIds:
     def _compiled(self, docs: Sequence[str]) -> tuple[np.ndarray, int]:
         assert self._lib is not None and self.index._table is not None
         tokenizer: Tokenizer = self.tokenizer  # type: ignore[assignment]
-        encoded = [d.encode("utf-8") for d in docs]
+        encoded = [d.encode("utf-8", "surrogatepass") for d in docs]  # as _pack
         text = b"\n".join(encoded)  # documents end at whitespace: no piece spans two
         if tokenizer.lowercase:
             text = text.lower()  # ASCII letters only; the other pieces go to Python
@@ -254,7 +255,7 @@ class TokenIds:
         side_tokens: list[str] = []
         counts: list[int] = []
         for a, b in _kernels.nonascii_pieces(self._lib, text).tolist():
-            tokens = tokenizer(text[a:b].decode("utf-8"))
+            tokens = tokenizer(text[a:b].decode("utf-8", "surrogatepass"))
             counts.append(len(tokens))
             side_tokens.extend(tokens)
         side, side_ends = _pack(side_tokens)
