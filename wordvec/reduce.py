@@ -4,22 +4,21 @@
 optionally ``W + C`` with context vectors ``C = V_d * S_d ** eig`` (both rows
 normalized first and ``C`` weighted, if asked: see :func:`embed`).
 
-Two subspace iterations from a random start (``A @ G`` for a CountSketch ``G``: one
-pass over ``A``'s non-zeros instead of a product with a dense random matrix) share one
-machinery in float32: cache-tiled sparse products on all cores (compiled kernels from :mod:`wordvec._kernels`
-where a C compiler is available, else SciPy's; in the steps, the dense operand in half
-precision where the CPU converts it in hardware), one Cholesky-QR basis (BLAS-3, in
-place) per step, and the small SVD through a k x k eigendecomposition of a single
-precision product.  ``"randomized"`` is the
-range finder with power iterations of Halko, Martinsson & Tropp (2011): each step
-multiplies by ``A A.T``.  ``"chebyshev"`` multiplies by Chebyshev polynomials of
-``A A.T`` instead (Chebyshev-filtered subspace iteration, Zhou & Saad 2007), which
-damp every direction below a cutoff and grow the wanted ones much faster than powers
-do where the spectrum is flat, as PPMI spectra are: at the same number of products it
-is markedly more accurate, so fewer products give the same accuracy.  ARPACK
-(``scipy.sparse.linalg.svds``) is the exact alternative.  Signs are fixed so that
-each component's largest-magnitude entry in ``U`` is positive, so results are
-deterministic for a given ``seed``.
+Two subspace iterations from a random start (``A @ G`` for a CountSketch ``G``: one pass
+over ``A``'s non-zeros instead of a product with a dense random matrix) share one
+machinery in float32: cache-tiled sparse products on all cores (compiled kernels from
+:mod:`wordvec._kernels` where a C compiler is available, else SciPy's; in the steps, the
+dense operand in half precision where the CPU converts it in hardware), one Cholesky-QR
+basis (BLAS-3, in place) per step, and the small SVD through a k x k eigendecomposition
+of a single precision product. ``"randomized"`` is the range finder with power
+iterations of Halko, Martinsson & Tropp (2011): each step multiplies by ``A A.T``.
+``"chebyshev"`` multiplies by Chebyshev polynomials of ``A A.T`` instead
+(Chebyshev-filtered subspace iteration, Zhou & Saad 2007), which damp every direction
+below a cutoff and grow the wanted ones much faster than powers do where the spectrum is
+flat, as PPMI spectra are: at the same number of products it is markedly more accurate,
+so fewer products give the same accuracy. ARPACK (``scipy.sparse.linalg.svds``) is the
+exact alternative. Signs are fixed so that each component's largest-magnitude entry in
+``U`` is positive, so results are deterministic for a given ``seed``.
 """
 
 from __future__ import annotations
