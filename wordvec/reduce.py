@@ -362,10 +362,12 @@ class _BlockOperator:
         return _unpad(out, x.shape[1])
 
     def _rmatmat_kernels(self, y: np.ndarray) -> np.ndarray:
-        # Each column block of the result is packed; per row block, (tile, column
-        # block) pairs are the tasks: each adds to its own rows of one packed block.
+        # Per row block, (tile, column block) pairs are the tasks: each adds to its own
+        # rows and columns of the result (columns in whole 8-float vectors, so tasks of
+        # one tile and two blocks never write the same floats).  One result array, no
+        # per-block arrays to stack (at 142k words x 520 that copy was 295 MB of peak).
         widths = _kernels.block_widths(y.shape[1])
-        outs = [np.zeros((self.shape[1], w), dtype=np.float32) for _, w in widths]
+        out = np.zeros((self.shape[1], sum(w for _, w in widths)), dtype=np.float32)
         lib = self._lib
         assert lib is not None
         for lo, hi, tiles in self.matrix.tiled_blocks():
@@ -377,10 +379,10 @@ class _BlockOperator:
             def run(n: int, tasks: list[tuple[_kernels.CTile, int]] = tasks,
                     ybs: list[np.ndarray] = ybs, hi: int = hi, lo: int = lo) -> None:
                 tile, b = tasks[n]
-                _kernels.scatter(lib, tile, 0, hi - lo, ybs[b], outs[b])
+                _kernels.scatter(lib, tile, 0, hi - lo, ybs[b], out, widths[b][0])
             self._map(run, len(tasks))
         release_freed_memory()
-        return _unpad(np.hstack(outs), y.shape[1])
+        return _unpad(out, y.shape[1])
 
     def close(self) -> None:
         if self._pool is not None:
