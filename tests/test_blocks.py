@@ -142,6 +142,12 @@ def test_block_products_equal_scipy(tmp_path: Path, threads: int, kernels: bool)
             np.testing.assert_allclose(op.rmatmat(y), a.toarray().T @ y, rtol=1e-5, atol=1e-5)
             # A @ X is computed row by row as in memory: the same floats
             np.testing.assert_array_equal(op.matmat(x), tiled.matmat(x))
+            if kernels:  # A.T @ Y into a given array where it fits (80 = 10 x 8 columns)
+                y80 = np.random.default_rng(3).standard_normal((300, 80)).astype(np.float32)
+                buf = np.full((260, 80), np.nan, dtype=np.float32)
+                assert op.rmatmat(y80, out=buf) is buf
+                np.testing.assert_allclose(buf, a.toarray().T @ y80, rtol=1e-5, atol=1e-5)
+                assert op.rmatmat(y, out=np.empty((260, 77), np.float32)).shape == (260, 77)
             g = _sign_matrix(np.random.default_rng(2), 260, 40)  # the SVD's start A @ G
             np.testing.assert_allclose(op.sketch(g), a.toarray() @ g.dense(), rtol=1e-5,
                                        atol=1e-5)
@@ -155,11 +161,12 @@ def test_block_products_equal_scipy(tmp_path: Path, threads: int, kernels: bool)
 def test_svd_on_disk_equals_in_memory(tmp_path: Path, algorithm: str) -> None:
     a = sp.random(200, 200, density=0.1, format="csr", dtype=np.float32, random_state=2)
     a = a + sp.diags(np.linspace(10, 1, 200).astype(np.float32))
-    u, s, vt = truncated_svd(a, 10, n_iter=4, algorithm=algorithm)
+    # dim 12: k = 32 columns, so on disk A.T @ Y goes into the iterate it replaces
+    u, s, vt = truncated_svd(a, 12, n_iter=4, algorithm=algorithm)
     with _blocks_of(sp.csr_matrix(a), 500, tile_width=64, dir=tmp_path) as b:
-        ub, sb, vtb = truncated_svd(b, 10, n_iter=4, algorithm=algorithm)
+        ub, sb, vtb = truncated_svd(b, 12, n_iter=4, algorithm=algorithm)
         with pytest.raises(ValueError, match="needs a sparse matrix"):
-            truncated_svd(b, 10, algorithm="arpack")
+            truncated_svd(b, 12, algorithm="arpack")
     np.testing.assert_allclose(sb, s, rtol=1e-4)
     np.testing.assert_allclose(np.abs(ub.T @ u).diagonal(), 1.0, atol=1e-3)
     np.testing.assert_allclose(np.abs(vtb @ vt.T).diagonal(), 1.0, atol=1e-3)
@@ -225,3 +232,11 @@ def test_sums64_in_row_chunks_equal_float64_sums(m: int, n: int, density: float,
     dense = a.toarray().astype(np.float64)
     np.testing.assert_allclose(rows, dense.sum(axis=1), rtol=1e-12, atol=0)
     np.testing.assert_allclose(cols, dense.sum(axis=0), rtol=1e-12, atol=0)
+
+
+def test_ppmi_blocks_shrink_with_the_budget_but_not_below_8m_nonzeros() -> None:
+    from wordvec.pipeline import _ppmi_block_nnz
+    assert _ppmi_block_nnz(None) is None
+    assert _ppmi_block_nnz(4096) == 4096 // 32  # small budgets: 1/32 (many blocks in tests)
+    assert _ppmi_block_nnz(256 << 20) == 1 << 23  # 8M non-zeros, as before
+    assert _ppmi_block_nnz(1 << 30) == (1 << 30) // 64  # the default: 16M, half as before

@@ -308,8 +308,13 @@ class _BlockOperator:
 
     def rmatmat(self, y: np.ndarray, half: bool = False, out: np.ndarray | None = None
                 ) -> np.ndarray:
+        """``A.T @ y``.  ``half`` is ignored (see :meth:`matmat`); with the kernels the
+        result goes into ``out`` where one is given and fits (a C-contiguous float32 array
+        of the result's shape, its columns a multiple of 8; its old values are dropped):
+        the solvers hand in the iterate this product replaces, so that the two are not
+        held at once."""
         if self._lib is not None:
-            return self._rmatmat_kernels(y)
+            return self._rmatmat_kernels(y, out)
         dtype = np.result_type(y.dtype, self.dtype)
         widths = [min(self.block, y.shape[1] - j) for j in range(0, y.shape[1], self.block)]
         outs = [np.zeros((self.shape[1], w), dtype=dtype) for w in widths]
@@ -361,13 +366,18 @@ class _BlockOperator:
         release_freed_memory()
         return _unpad(out, x.shape[1])
 
-    def _rmatmat_kernels(self, y: np.ndarray) -> np.ndarray:
+    def _rmatmat_kernels(self, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         # Per row block, (tile, column block) pairs are the tasks: each adds to its own
         # rows and columns of the result (columns in whole 8-float vectors, so tasks of
         # one tile and two blocks never write the same floats).  One result array, no
         # per-block arrays to stack (at 142k words x 520 that copy was 295 MB of peak).
         widths = _kernels.block_widths(y.shape[1])
-        out = np.zeros((self.shape[1], sum(w for _, w in widths)), dtype=np.float32)
+        shape = (self.shape[1], sum(w for _, w in widths))
+        if out is not None and out.shape == shape and out.dtype == np.float32 \
+                and out.flags.c_contiguous and out.flags.writeable:
+            out.fill(0.0)
+        else:
+            out = np.zeros(shape, dtype=np.float32)
         lib = self._lib
         assert lib is not None
         for lo, hi, tiles in self.matrix.tiled_blocks():
