@@ -233,10 +233,3 @@ def test_sums64_in_row_chunks_equal_float64_sums(m: int, n: int, density: float,
     np.testing.assert_allclose(rows, dense.sum(axis=1), rtol=1e-12, atol=0)
     np.testing.assert_allclose(cols, dense.sum(axis=0), rtol=1e-12, atol=0)
 
-
-def test_ppmi_blocks_shrink_with_the_budget_but_not_below_8m_nonzeros() -> None:
-    from wordvec.pipeline import _ppmi_block_nnz
-    assert _ppmi_block_nnz(None) is None
-    assert _ppmi_block_nnz(4096) == 4096 // 32  # small budgets: 1/32 (many blocks in tests)
-    assert _ppmi_block_nnz(256 << 20) == 1 << 23  # 8M non-zeros, as before
-    assert _ppmi_block_nnz(1 << 30) == (1 << 30) // 64  # the default: 16M, half as before

@@ -497,18 +497,6 @@ def _block_nnz(budget: int) -> int:
     return max(1 << 12, budget // 48)
 
 
-def _ppmi_block_nnz(budget: int | None) -> int | None:
-    """Non-zeros per block of a PPMI matrix on disk, for a budget in bytes (None: none).
-
-    The SVD's products read one block at a time, its tiles (8 bytes a non-zero) on top of
-    the iterates: 1/64 of the budget (the default 1 GiB, 67M-word build: 1709 MB peak,
-    1872 MB with 1/32), but not below 1/32 of it or 8M non-zeros, whichever is fewer, as
-    more, smaller blocks make the products slower (at 4M, the 256 MiB rows of
-    ``benchmarks/bench_scale.py`` took 50-63 s in the SVD instead of 39-42 s at 8M).
-    """
-    return None if budget is None else max(budget // 64, min(budget // 32, 1 << 23))
-
-
 def _tokenizer_params(tokenizer: Any) -> Any:
     return tokenizer.get_params() if isinstance(tokenizer, Tokenizer) else repr(tokenizer)
 
@@ -614,7 +602,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         wv = _weight_and_reduce(vocab, box, count_params, count_stats,
                                 {k: p[k] for k in REDUCE_KEYS}, progress=progress,
                                 n_jobs=n_jobs,
-                                block_nnz=_ppmi_block_nnz(max_memory),
+                                block_nnz=None if max_memory is None else max_memory // 32,
                                 owned=True)
     finally:
         for m in box:
