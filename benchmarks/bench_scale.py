@@ -136,7 +136,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))
     print(markdown(report))
-    plot(rows, args.plot)
+    if any(not r["params"] for r in rows):  # the plot is of the default builds' series
+        plot(rows, args.plot)
+    else:
+        print(f"no default builds among these runs: {args.plot} not drawn", file=sys.stderr)
 
 
 def _bytes(text: str) -> int:
