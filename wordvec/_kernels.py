@@ -329,8 +329,7 @@ def column_absmax(lib: ctypes.CDLL, x: np.ndarray, ranges: list[tuple[int, int]]
                   map_: Callable[..., Any] = map) -> np.ndarray:
     """The largest magnitude of each column of the C-contiguous float32 ``x`` (NaN where
     a column has a NaN), one pass over each of the row ``ranges`` (mapped by ``map_``)."""
-    if x.dtype != np.float32 or not x.flags.c_contiguous or x.ndim != 2:
-        raise ValueError("x must be a C-contiguous 2-d float32 array")
+    _check("x", x, 0, 0)
     parts = np.zeros((max(len(ranges), 1), x.shape[1]), dtype=np.float32)
     for r0, r1 in ranges:
         if not 0 <= r0 <= r1 <= x.shape[0]:
@@ -366,14 +365,15 @@ def gather_half(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xh: np.ndarray,
 
 class SignSketch:
     """The sparse sign matrix ``G`` (n x k, ``z`` entries of +-1 in each row, in distinct
-    columns) of a random start, for :func:`sign_sketch`: ``buckets`` and ``signs`` are
-    (n, z) int32 and float32 arrays; the kernel reads ``codes``, both in one int32."""
+    columns) of a random start, for :func:`sign_sketch`, made from its (n, z) columns
+    ``buckets`` and ``signs``.  Held as the kernel reads it: ``codes``, (n, z) int32,
+    ``2 * column + (1 if the sign is negative)``; ``buckets`` and ``signs`` derive from it."""
 
-    __slots__ = ("buckets", "signs", "k", "codes")
+    __slots__ = ("k", "codes")
 
     def __init__(self, buckets: np.ndarray, signs: np.ndarray, k: int) -> None:
-        buckets = np.ascontiguousarray(buckets, dtype=np.int32)
-        signs = np.ascontiguousarray(signs, dtype=np.float32)
+        buckets = np.asarray(buckets)
+        signs = np.asarray(signs)
         if buckets.ndim != 2 or buckets.shape != signs.shape:
             raise ValueError("buckets and signs must be (n, z) arrays of one shape")
         if buckets.size and (buckets.min() < 0 or buckets.max() >= k):
@@ -382,12 +382,21 @@ class SignSketch:
             raise ValueError("signs must be +1 or -1")
         if k >= 2 ** 30:
             raise ValueError("G wider than 2**30 columns")
-        self.buckets, self.signs, self.k = buckets, signs, k
-        self.codes = np.ascontiguousarray(2 * buckets + (signs < 0), dtype=np.int32)
+        self.k = k
+        self.codes = np.ascontiguousarray(2 * buckets.astype(np.int32) + (signs < 0),
+                                          dtype=np.int32)
+
+    @property
+    def buckets(self) -> np.ndarray:
+        return self.codes >> 1
+
+    @property
+    def signs(self) -> np.ndarray:
+        return np.where(self.codes & 1, -1.0, 1.0).astype(np.float32)
 
     def dense(self) -> np.ndarray:
         """``G`` as a dense (n, k) float32 array."""
-        n, z = self.buckets.shape
+        n, z = self.codes.shape
         g = np.zeros((n, self.k), dtype=np.float32)
         np.add.at(g, (np.repeat(np.arange(n), z), self.buckets.ravel()), self.signs.ravel())
         return g
@@ -401,15 +410,15 @@ def sign_sketch(lib: ctypes.CDLL, tiles: list[CTile], r0: int, r1: int, g: SignS
         raise ValueError("no tiles")
     for t in tiles:
         _check_rows(t, r0, r1)
-    if g.buckets.shape[0] < tiles[-1].hi:
-        raise ValueError(f"G has {g.buckets.shape[0]} rows, the tiles {tiles[-1].hi} columns")
+    if g.codes.shape[0] < tiles[-1].hi:
+        raise ValueError(f"G has {g.codes.shape[0]} rows, the tiles {tiles[-1].hi} columns")
     _check("y", y, row + r1 - r0, g.k)
     n = len(tiles)
     ptrs = [(ctypes.c_void_p * n)(*(getattr(t, name).ctypes.data for t in tiles))
             for name in ("indptr", "indices", "data")]
     offsets = np.array([t.lo for t in tiles], dtype=np.int64)
     lib.wv_sign_sketch(n, *ptrs, offsets.ctypes.data, r0, r1, g.codes.ctypes.data,
-                       g.buckets.shape[1], g.k, y.ctypes.data + row * y.shape[1] * 4,
+                       g.codes.shape[1], g.k, y.ctypes.data + row * y.shape[1] * 4,
                        y.shape[1])
 
 

@@ -93,16 +93,9 @@ class _TiledOperator:
             self._ttiles = _kernels.transpose_tiles(
                 self._lib, self._ctiles, _tile_cuts(self.shape[0], max(width, 1)),
                 self._pool.map if self._pool is not None else map)
-            self._chunks = self._row_chunks(self._ctiles, self.shape[0], tiled.nnz)
-            self._tchunks = self._row_chunks(self._ttiles, self.shape[1], tiled.nnz)
+            self._chunks = _row_chunks(self._ctiles, self.shape[0], n_threads)
+            self._tchunks = _row_chunks(self._ttiles, self.shape[1], n_threads)
             self._half_native = _kernels.half_native(self._lib)
-
-    def _row_chunks(self, tiles: list[_kernels.CTile], n_rows: int, nnz: int
-                    ) -> list[tuple[int, int]]:
-        """A few chunks of rows per thread, of about equal non-zeros (taken dynamically)."""
-        row_nnz = sum((np.diff(t.indptr) for t in tiles), np.zeros(n_rows, dtype=np.int64))
-        cuts = row_cuts(row_nnz, max(1, nnz // (4 * self.n_threads)))
-        return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
     def _map(self, run: Callable[[_T], None], tasks: Iterable[_T]) -> None:
         if self._pool is None:
@@ -217,6 +210,15 @@ class _TiledOperator:
         self._scratch.clear()
         if self._pool is not None:
             self._pool.shutdown()
+
+
+def _row_chunks(tiles: list[_kernels.CTile], n_rows: int, n_threads: int
+                ) -> list[tuple[int, int]]:
+    """A few chunks of rows per thread, of about equal non-zeros over the column ``tiles``
+    (taken dynamically by the threads)."""
+    row_nnz = sum((np.diff(t.indptr) for t in tiles), np.zeros(n_rows, dtype=np.int64))
+    cuts = row_cuts(row_nnz, max(1, int(row_nnz.sum()) // (4 * n_threads)))
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
 def _result(out: np.ndarray | None, shape: tuple[int, int], dtype: np.dtype | type
@@ -337,9 +339,7 @@ class _BlockOperator:
         y = np.empty((self.shape[0], g.k), dtype=np.float32)
         for lo, hi, tiles in self.matrix.tiled_blocks():
             ctiles = [_kernels.CTile(a, b, t) for a, b, t in tiles]
-            ranges = _kernels.row_ranges(
-                sum((t.indptr for t in ctiles), np.zeros(hi - lo + 1, dtype=np.int64)),
-                2 * self.n_threads)
+            ranges = _row_chunks(ctiles, hi - lo, self.n_threads)
 
             def run(rows: tuple[int, int], lo: int = lo,
                     ctiles: list[_kernels.CTile] = ctiles) -> None:
