@@ -123,6 +123,12 @@ def test_result_can_be_called_twice(chunks: int) -> None:
     for k in range(chunks):
         c.update(np.array([0, 1, 2, 3, 4, k % 5, 1], dtype=np.int32))
     first = c.result().toarray()
+    assert len(c._partials) == 1  # merged into one before C + C.T: their memory is free
     np.testing.assert_array_equal(c.result().toarray(), first)
     c.update(np.array([2, 3], dtype=np.int32))
+    whole = CooccurrenceCounter(5, window=3)  # the same stream, counted in one go
+    for k in range(chunks):
+        whole.update(np.array([0, 1, 2, 3, 4, k % 5, 1], dtype=np.int32))
+    whole.update(np.array([2, 3], dtype=np.int32))
+    np.testing.assert_array_equal(c.result().toarray(), whole.result().toarray())
     assert c.result().sum() > first.sum()
