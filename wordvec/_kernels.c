@@ -269,6 +269,25 @@ void wv_sign_sketch(int64_t n_tiles, const int64_t *const *indptrs,
     }
 }
 
+/* Rows r0..r1-1 of A, cut into n_tiles column tiles (as wv_sign_sketch), joined into one
+ * full-width CSR: row r's entries (columns offsets[t] + local, tile after tile: sorted)
+ * from position indptr[r - r0] on of cols and vals (indptr: r1 - r0 + 1 entries, from
+ * the tiles' row counts). */
+void wv_join_tiles(int64_t n_tiles, const int64_t *const *indptrs,
+                   const int32_t *const *indices, const float *const *datas,
+                   const int64_t *offsets, int64_t r0, int64_t r1, const int64_t *indptr,
+                   int32_t *cols, float *vals)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        int64_t q = indptr[r - r0];
+        for (int64_t t = 0; t < n_tiles; t++)
+            for (int64_t p = indptrs[t][r]; p < indptrs[t][r + 1]; p++) {
+                cols[q] = (int32_t)(offsets[t] + indices[t][p]);
+                vals[q++] = datas[t][p];
+            }
+    }
+}
+
 /* Rows r0..r1-1 of a column tile of A (local columns, the tile's first column at
  * col_offset) into the transpose's tile of those rows: entry (r, c) goes to position
  * pos[c + col_offset] (then advanced) of tcols (r - r0) and tvals.  Rows visited in order:
@@ -896,4 +915,4 @@ int64_t wv_tokenize_ids(void *handle, const uint8_t *text, const int64_t *doc_en
 }
 
 /* The version of this file's interface, checked by the loader. */
-int wv_kernels_version(void) { return 8; }
+int wv_kernels_version(void) { return 9; }

@@ -41,13 +41,13 @@ if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing wor
     import scipy.sparse as sp
 
 __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
-           "half_native", "pack_half", "gather_half", "transpose_tiles", "sort_keys",
+           "half_native", "pack_half", "gather_half", "transpose_tiles", "join_tiles", "sort_keys",
            "count_pairs", "merge_rows", "symmetrize", "split_columns", "remap_ids",
            "count_ids", "subsample_ids", "MAX_WIDTH", "TypeTable", "nonascii_pieces",
            "tokenize_ids"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
-_VERSION = 8
+_VERSION = 9
 _SOURCE = Path(__file__).with_name("_kernels.c")
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -152,6 +152,8 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.wv_transpose_part.argtypes = [p, p, p, i64, i64, i64, p, p, p]
     lib.wv_transpose_part.restype = None
     lib.wv_sign_sketch.argtypes = [i64, p, p, p, p, i64, i64, p, ctypes.c_int, i64, p, i64]
+    lib.wv_join_tiles.argtypes = [i64, p, p, p, p, i64, i64, p, p, p]
+    lib.wv_join_tiles.restype = None
     lib.wv_sign_sketch.restype = None
     lib.wv_column_absmax.argtypes = [p, i64, i64, i64, i64, p]
     lib.wv_column_absmax.restype = None
@@ -414,12 +416,45 @@ def sign_sketch(lib: ctypes.CDLL, tiles: list[CTile], r0: int, r1: int, g: SignS
         raise ValueError(f"G has {g.codes.shape[0]} rows, the tiles {tiles[-1].hi} columns")
     _check("y", y, row + r1 - r0, g.k)
     n = len(tiles)
-    ptrs = [(ctypes.c_void_p * n)(*(getattr(t, name).ctypes.data for t in tiles))
-            for name in ("indptr", "indices", "data")]
-    offsets = np.array([t.lo for t in tiles], dtype=np.int64)
+    ptrs, offsets = _tile_pointers(tiles)
     lib.wv_sign_sketch(n, *ptrs, offsets.ctypes.data, r0, r1, g.codes.ctypes.data,
                        g.codes.shape[1], g.k, y.ctypes.data + row * y.shape[1] * 4,
                        y.shape[1])
+
+
+def _tile_pointers(tiles: list[CTile]) -> tuple[list[Any], np.ndarray]:
+    """The tiles' arrays as the C arrays of pointers the multi-tile kernels take, and
+    their first columns."""
+    n = len(tiles)
+    ptrs = [(ctypes.c_void_p * n)(*(getattr(t, name).ctypes.data for t in tiles))
+            for name in ("indptr", "indices", "data")]
+    return ptrs, np.array([t.lo for t in tiles], dtype=np.int64)
+
+
+def join_tiles(lib: ctypes.CDLL, tiles: list[CTile], r0: int, r1: int,
+               map_: Callable[..., Any] = map, parts: int = 1) -> CTile:
+    """Rows ``r0:r1`` of the matrix cut into the column ``tiles`` (all of its columns,
+    in order) as one full-width tile of those rows (its row ``i`` is row ``r0 + i``), in
+    ``parts`` ranges of rows shared out by ``map_``."""
+    if not tiles:
+        raise ValueError("no tiles")
+    for t in tiles:
+        _check_rows(t, r0, r1)
+    counts = sum((np.diff(t.indptr[r0:r1 + 1]) for t in tiles),
+                 np.zeros(r1 - r0, dtype=np.int64))
+    indptr = np.zeros(r1 - r0 + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    cols = np.empty(int(indptr[-1]), dtype=np.int32)
+    vals = np.empty(int(indptr[-1]), dtype=np.float32)
+    ptrs, offsets = _tile_pointers(tiles)
+    ranges = [(r0 + lo, r0 + hi) for lo, hi in row_ranges(indptr, parts)]
+
+    def run(rows: tuple[int, int]) -> None:
+        lib.wv_join_tiles(len(tiles), *ptrs, offsets.ctypes.data, rows[0], rows[1],
+                          indptr.ctypes.data + 8 * (rows[0] - r0), cols.ctypes.data,
+                          vals.ctypes.data)
+    list(map_(run, ranges))
+    return CTile.of_arrays(0, tiles[-1].hi, indptr, cols, vals)
 
 
 def transpose_tiles(lib: ctypes.CDLL, tiles: list[CTile], cuts: np.ndarray,

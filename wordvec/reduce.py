@@ -23,6 +23,7 @@ exact alternative. Signs are fixed so that each component's largest-magnitude en
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -45,6 +46,7 @@ SVD_ALGORITHMS = ("randomized", "chebyshev", "arpack")
 SVD_PRECISIONS = ("half", "single")
 _SUBSPACE = ("randomized", "chebyshev")  # the solvers that take a TiledMatrix / BlockMatrix
 _BLOCK_COLUMNS = 32  # columns of X per block (one thread each)
+_WIDE_ROW_NNZ = 96  # rows past the point where they average fewer non-zeros: see _wide_rows
 _SIGN_NONZEROS = 1  # per row of the random start (see _sign_matrix)
 
 
@@ -64,18 +66,19 @@ class _TiledOperator:
     the operator then holds the matrix twice), and for each packed block of up to 64
     columns of ``X``, threads take chunks of rows of the result, summing each row in
     registers tile after tile (the rows of ``X`` fetched ahead) into a packed block
-    that they then copy into the result.  ``half=True``, where the CPU converts half
-    precision in hardware (x86-64 with F16C), rounds each column of ``X`` to half
-    precision first (after scaling it by a power of two to at most 1, undone on the
-    result; the sums are float32): the products of the rounded ``X``, with half the
-    bytes per row of ``X`` to fetch.  Elsewhere (and in SciPy's products) ``half`` is
+    that they then copy into the result; the rows of few non-zeros (rare words) are
+    summed whole from a full-width copy of them instead (:func:`_wide_rows`).
+    ``half=True``, where the CPU converts half precision in hardware (x86-64 with
+    F16C), rounds each column of ``X`` to half precision first (after scaling it by a
+    power of two to at most 1, undone on the result; the sums are float32): the
+    products of the rounded ``X``, with half the bytes per row of ``X`` to fetch.  Elsewhere (and in SciPy's products) ``half`` is
     ignored: rounding in NumPy would cost more than it saves.  Sums are the same as
     SciPy's up to float32 rounding order.
     """
 
     def __init__(self, matrix: sp.csr_matrix | TiledMatrix, n_threads: int,
                  tile_width: int = _TILE_WIDTH, block: int = _BLOCK_COLUMNS,
-                 kernels: bool = True) -> None:
+                 kernels: bool = True, wide_row_nnz: float = _WIDE_ROW_NNZ) -> None:
         tiled = matrix if isinstance(matrix, TiledMatrix) else TiledMatrix(matrix, tile_width)
         self.shape = tiled.shape
         self.dtype = tiled.dtype
@@ -87,14 +90,22 @@ class _TiledOperator:
         self._half_native = False
         self._scratch: dict[str, np.ndarray] = {}
         self.takes_out = True  # matmat / rmatmat write into a given ``out``
+        self._wide: tuple[int, _kernels.CTile | None] = (self.shape[0], None)
+        self._twide: tuple[int, _kernels.CTile | None] = (self.shape[1], None)
         if self._lib is not None:
             self._ctiles = [_kernels.CTile(lo, hi, t) for lo, hi, t in self._tiles]
             width = max(hi - lo for lo, hi, _ in self._tiles)
             self._ttiles = _kernels.transpose_tiles(
                 self._lib, self._ctiles, _tile_cuts(self.shape[0], max(width, 1)),
                 self._pool.map if self._pool is not None else map)
-            self._chunks = _row_chunks(self._ctiles, self.shape[0], n_threads)
-            self._tchunks = _row_chunks(self._ttiles, self.shape[1], n_threads)
+            map_ = self._pool.map if self._pool is not None else map
+            self._wide = _wide_rows(self._lib, self._ctiles, self.shape[0], n_threads,
+                                    wide_row_nnz, map_)
+            self._twide = _wide_rows(self._lib, self._ttiles, self.shape[1], n_threads,
+                                     wide_row_nnz, map_)
+            self._chunks = _row_chunks(self._ctiles, self.shape[0], n_threads, self._wide[0])
+            self._tchunks = _row_chunks(self._ttiles, self.shape[1], n_threads,
+                                        self._twide[0])
             self._half_native = _kernels.half_native(self._lib)
 
     def _map(self, run: Callable[[_T], None], tasks: Iterable[_T]) -> None:
@@ -111,7 +122,8 @@ class _TiledOperator:
                ) -> np.ndarray:
         """``A @ x`` (into ``out``, a C-contiguous float32 array, if given)."""
         if self._lib is not None:
-            return self._gather(self._ctiles, self._chunks, x, self.shape[0], half, out)
+            return self._gather(self._ctiles, self._chunks, self._wide, x, self.shape[0],
+                                half, out)
         out = _result(out, (self.shape[0], x.shape[1]), np.result_type(x.dtype, self.dtype))
 
         def run(j: int) -> None:
@@ -129,7 +141,8 @@ class _TiledOperator:
                 ) -> np.ndarray:
         """``A.T @ y`` (into ``out`` if given)."""
         if self._lib is not None:
-            return self._gather(self._ttiles, self._tchunks, y, self.shape[1], half, out)
+            return self._gather(self._ttiles, self._tchunks, self._twide, y, self.shape[1],
+                                half, out)
         out = _result(out, (self.shape[1], y.shape[1]), np.result_type(y.dtype, self.dtype))
 
         def run(j: int) -> None:
@@ -155,9 +168,10 @@ class _TiledOperator:
         return out
 
     def _gather(self, tiles: list[_kernels.CTile], chunks: list[tuple[int, int]],
-                x: np.ndarray, n_out: int, half: bool, out: np.ndarray | None
-                ) -> np.ndarray:
-        """``M @ x`` for the matrix ``M`` cut into the column ``tiles``, ``n_out`` rows."""
+                wide: tuple[int, _kernels.CTile | None], x: np.ndarray, n_out: int,
+                half: bool, out: np.ndarray | None) -> np.ndarray:
+        """``M @ x`` for the matrix ``M`` cut into the column ``tiles``, ``n_out`` rows;
+        the chunks of rows from ``wide[0]`` on from the full-width rows ``wide[1]``."""
         lib = self._lib
         assert lib is not None
         k = x.shape[1]
@@ -190,8 +204,12 @@ class _TiledOperator:
             def run(chunk: tuple[int, int], j: int = j, nv: int = nv, xb: np.ndarray = xb,
                     yb: np.ndarray = yb, product: Callable[..., None] = product) -> None:
                 r0, r1 = chunk
-                for i, tile in enumerate(tiles):  # a matrix has at least one tile
-                    product(lib, tile, r0, r1, xb, yb, r0, 0, i > 0)
+                start, rows = wide
+                if rows is not None and r0 >= start:  # each row in one go (_wide_rows)
+                    product(lib, rows, r0 - start, r1 - start, xb, yb, r0, 0, False)
+                else:
+                    for i, tile in enumerate(tiles):  # a matrix has at least one tile
+                        product(lib, tile, r0, r1, xb, yb, r0, 0, i > 0)
                 if native:
                     np.multiply(yb[r0:r1, :nv], unscale[j:j + nv], out=out[r0:r1, j:j + nv])
                 else:
@@ -208,17 +226,48 @@ class _TiledOperator:
 
     def close(self) -> None:
         self._scratch.clear()
+        self._wide = self._twide = (0, None)
         if self._pool is not None:
             self._pool.shutdown()
 
 
-def _row_chunks(tiles: list[_kernels.CTile], n_rows: int, n_threads: int
-                ) -> list[tuple[int, int]]:
+def _row_nnz(tiles: list[_kernels.CTile], n_rows: int) -> np.ndarray:
+    return sum((np.diff(t.indptr) for t in tiles), np.zeros(n_rows, dtype=np.int64))
+
+
+def _row_chunks(tiles: list[_kernels.CTile], n_rows: int, n_threads: int,
+                split: int | None = None) -> list[tuple[int, int]]:
     """A few chunks of rows per thread, of about equal non-zeros over the column ``tiles``
-    (taken dynamically by the threads)."""
-    row_nnz = sum((np.diff(t.indptr) for t in tiles), np.zeros(n_rows, dtype=np.int64))
+    (taken dynamically by the threads); none across row ``split``, if given."""
+    row_nnz = _row_nnz(tiles, n_rows)
     cuts = row_cuts(row_nnz, max(1, int(row_nnz.sum()) // (4 * n_threads)))
+    if split is not None and 0 < split < n_rows:
+        cuts = np.union1d(cuts, [split])
     return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+
+
+def _wide_rows(lib: ctypes.CDLL, tiles: list[_kernels.CTile], n_rows: int, n_threads: int,
+               below: float = _WIDE_ROW_NNZ, map_: Callable[..., Iterable[object]] = map
+               ) -> tuple[int, _kernels.CTile | None]:
+    """The row from which on the gather sums each row in one go, and those rows joined
+    full width (``(n_rows, None)``: none).
+
+    Tile by tile, a row's packed result is loaded and stored once per tile where the row
+    has entries; a rare word's row has a few per tile, so that costs as much as its
+    products.  From the first row after which rows average fewer than ``below``
+    (:data:`_WIDE_ROW_NNZ`) non-zeros, rows are gathered from one full-width copy instead
+    (the operand's rows then come from the whole block, not a tile's slice): on the wiki
+    sample the last 12.5 % of the non-zeros (rows 25,500 on of 75,408), products ~7 %
+    faster (``benchmarks/RESULTS.md``), for a copy of those rows of ``A`` and ``A.T``."""
+    if len(tiles) < 2 or n_rows == 0:
+        return n_rows, None
+    row_nnz = _row_nnz(tiles, n_rows)
+    tail_mean = np.cumsum(row_nnz[::-1])[::-1] / np.arange(n_rows, 0, -1)
+    sparse = np.flatnonzero(tail_mean < below)
+    if not sparse.size:
+        return n_rows, None
+    start = int(sparse[0])
+    return start, _kernels.join_tiles(lib, tiles, start, n_rows, map_, n_threads)
 
 
 def _result(out: np.ndarray | None, shape: tuple[int, int], dtype: np.dtype | type
