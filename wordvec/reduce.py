@@ -71,9 +71,9 @@ class _TiledOperator:
     ``half=True``, where the CPU converts half precision in hardware (x86-64 with
     F16C), rounds each column of ``X`` to half precision first (after scaling it by a
     power of two to at most 1, undone on the result; the sums are float32): the
-    products of the rounded ``X``, with half the bytes per row of ``X`` to fetch.  Elsewhere (and in SciPy's products) ``half`` is
-    ignored: rounding in NumPy would cost more than it saves.  Sums are the same as
-    SciPy's up to float32 rounding order.
+    products of the rounded ``X``, with half the bytes per row of ``X`` to fetch.
+    Elsewhere (and in SciPy's products) ``half`` is ignored: rounding in NumPy would cost
+    more than it saves.  Sums are the same as SciPy's up to float32 rounding order.
     """
 
     def __init__(self, matrix: sp.csr_matrix | TiledMatrix, n_threads: int,
@@ -95,10 +95,9 @@ class _TiledOperator:
         if self._lib is not None:
             self._ctiles = [_kernels.CTile(lo, hi, t) for lo, hi, t in self._tiles]
             width = max(hi - lo for lo, hi, _ in self._tiles)
-            self._ttiles = _kernels.transpose_tiles(
-                self._lib, self._ctiles, _tile_cuts(self.shape[0], max(width, 1)),
-                self._pool.map if self._pool is not None else map)
             map_ = self._pool.map if self._pool is not None else map
+            self._ttiles = _kernels.transpose_tiles(
+                self._lib, self._ctiles, _tile_cuts(self.shape[0], max(width, 1)), map_)
             self._wide = _wide_rows(self._lib, self._ctiles, self.shape[0], n_threads,
                                     wide_row_nnz, map_)
             self._twide = _wide_rows(self._lib, self._ttiles, self.shape[1], n_threads,
