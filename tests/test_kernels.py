@@ -54,16 +54,17 @@ def _matrix(m: int, n: int, density: float, seed: int) -> sp.csr_matrix:
 @given(m=st.integers(1, 90), n=st.integers(1, 90), k=st.integers(1, 150),
        density=st.sampled_from([0.0, 0.02, 0.3, 1.0]), tile=st.integers(1, 100),
        threads=st.sampled_from([1, 2, 3]), seed=st.integers(0, 2**16),
-       wide=st.sampled_from([0.0, 3.0, 1e9]))
+       wide=st.sampled_from([0.0, 3.0, 1e9]), group=st.sampled_from([1, 7, 1024]))
 def test_tiled_kernels_equal_dense_products(m: int, n: int, k: int, density: float, tile: int,
-                                            threads: int, seed: int, wide: float) -> None:
+                                            threads: int, seed: int, wide: float,
+                                            group: int) -> None:
     """Tile by tile, rows joined full width (``wide``: all of them, some, none) or both."""
     a = _matrix(m, n, density, seed)
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, k)).astype(np.float32)
     y = rng.standard_normal((m, k)).astype(np.float32)
     dense = a.toarray().astype(np.float64)
-    op = _TiledOperator(TiledMatrix(a, tile), threads, wide_row_nnz=wide)
+    op = _TiledOperator(TiledMatrix(a, tile), threads, wide_row_nnz=wide, wide_group=group)
     try:
         assert op._lib is not None
         ax, aty = op.matmat(x), op.rmatmat(y)
@@ -77,23 +78,23 @@ def test_tiled_kernels_equal_dense_products(m: int, n: int, k: int, density: flo
 
 @needs_kernels
 def test_rare_rows_are_gathered_whole_from_a_joined_copy() -> None:
-    """Dense rows then sparse ones (a word list by frequency): the rows from where the
-    rest average fewer than ``wide_row_nnz`` non-zeros are joined full width (sorted,
-    the same entries as the tiles'), no chunk of rows straddles that row, and both
-    products equal SciPy's, in single and half precision."""
+    """Dense rows then sparse ones (a word list by frequency): the rows after the last
+    group of ``wide_group`` rows averaging ``wide_row_nnz`` non-zeros or more are joined
+    full width (sorted, the same entries as the tiles'), no chunk of rows straddles that
+    row, and both products equal SciPy's, in single and half precision."""
     rng = np.random.default_rng(5)
     m, n = 300, 260
     dense_part = sp.random(40, n, density=0.5, format="csr", dtype=np.float32, random_state=1)
     sparse_part = sp.random(m - 40, n, density=0.01, format="csr", dtype=np.float32,
                             random_state=2)
-    a = sp.vstack([dense_part, sparse_part], format="csr")
+    a = sp.vstack([dense_part, sparse_part], format="lil")
+    a[150, :] = 1.0  # one dense row among the rare ones: its group stays tiled
+    a = sp.csr_matrix(a)
     a.sort_indices()
-    row_nnz = np.diff(a.indptr)
-    tail_mean = np.cumsum(row_nnz[::-1])[::-1] / np.arange(m, 0, -1)
-    op = _TiledOperator(TiledMatrix(a, 50), 2, wide_row_nnz=3.0)
+    op = _TiledOperator(TiledMatrix(a, 50), 2, wide_row_nnz=10.0, wide_group=16)
     try:
         start, rows = op._wide
-        assert start == int(np.argmax(tail_mean < 3.0)) and 35 <= start <= 45
+        assert start == 160  # after the group of rows 144..159
         assert rows is not None and rows.lo == 0 and rows.hi == n
         joined = sp.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(m - start, n))
         assert joined.has_sorted_indices and (joined != a[start:]).nnz == 0
@@ -108,7 +109,11 @@ def test_rare_rows_are_gathered_whole_from_a_joined_copy() -> None:
                                        rtol=1e-5, atol=1e-4)
     finally:
         op.close()
+    no_dense_row = sp.csr_matrix(a[:150])
+    op = _TiledOperator(TiledMatrix(no_dense_row, 50), 1, wide_row_nnz=10.0, wide_group=16)
+    assert op._wide[0] == 48  # the dense part is rows 0..39: groups 0..2 average > 10
     assert _TiledOperator(TiledMatrix(a, 50), 1, wide_row_nnz=0.0)._wide == (m, None)
+    assert _TiledOperator(TiledMatrix(a, 50), 1, wide_row_nnz=1e9)._wide[0] == 0  # all
     assert _TiledOperator(TiledMatrix(a, 500), 1)._wide == (m, None)  # one tile: no copy
 
 
@@ -632,17 +637,19 @@ def test_transpose_tiles_are_scipys_transposed_row_blocks(m: int, n: int, densit
 @given(m=st.integers(1, 90), n=st.integers(1, 90), k=st.integers(1, 150),
        density=st.sampled_from([0.0, 0.05, 0.5]), tile=st.integers(1, 100),
        threads=st.sampled_from([1, 2, 3]), seed=st.integers(0, 2**16),
-       native=st.booleans(), wide=st.sampled_from([0.0, 3.0, 1e9]))
+       native=st.booleans(), wide=st.sampled_from([0.0, 3.0, 1e9]),
+       group=st.sampled_from([1, 7, 1024]))
 def test_half_products_are_products_of_the_rounded_operand(m: int, n: int, k: int,
                                                            density: float, tile: int,
                                                            threads: int, seed: int,
-                                                           native: bool, wide: float) -> None:
+                                                           native: bool, wide: float,
+                                                           group: int) -> None:
     """Against float64 products of the operand rounded by NumPy (:func:`half_rounded`, the
     slow reference); without hardware conversion ``half`` is ignored (single precision)."""
     a = _matrix(m, n, density, seed)
     x, y = _operand(n, k, seed, 3), _operand(m, k, seed + 1, -3)
     dense = a.toarray().astype(np.float64)
-    op = _TiledOperator(TiledMatrix(a, tile), threads, wide_row_nnz=wide)
+    op = _TiledOperator(TiledMatrix(a, tile), threads, wide_row_nnz=wide, wide_group=group)
     op._half_native = op._half_native and native
     try:
         ax, aty = op.matmat(x, half=True), op.rmatmat(y, half=True)

@@ -46,7 +46,8 @@ SVD_ALGORITHMS = ("randomized", "chebyshev", "arpack")
 SVD_PRECISIONS = ("half", "single")
 _SUBSPACE = ("randomized", "chebyshev")  # the solvers that take a TiledMatrix / BlockMatrix
 _BLOCK_COLUMNS = 32  # columns of X per block (one thread each)
-_WIDE_ROW_NNZ = 96  # rows past the point where they average fewer non-zeros: see _wide_rows
+_WIDE_ROW_NNZ = 192  # rows after the last group averaging more non-zeros: see _wide_rows
+_WIDE_GROUP = 1024  # rows per group there
 _SIGN_NONZEROS = 1  # per row of the random start (see _sign_matrix)
 
 
@@ -78,7 +79,8 @@ class _TiledOperator:
 
     def __init__(self, matrix: sp.csr_matrix | TiledMatrix, n_threads: int,
                  tile_width: int = _TILE_WIDTH, block: int = _BLOCK_COLUMNS,
-                 kernels: bool = True, wide_row_nnz: float = _WIDE_ROW_NNZ) -> None:
+                 kernels: bool = True, wide_row_nnz: float = _WIDE_ROW_NNZ,
+                 wide_group: int = _WIDE_GROUP) -> None:
         tiled = matrix if isinstance(matrix, TiledMatrix) else TiledMatrix(matrix, tile_width)
         self.shape = tiled.shape
         self.dtype = tiled.dtype
@@ -99,9 +101,9 @@ class _TiledOperator:
             self._ttiles = _kernels.transpose_tiles(
                 self._lib, self._ctiles, _tile_cuts(self.shape[0], max(width, 1)), map_)
             self._wide = _wide_rows(self._lib, self._ctiles, self.shape[0], n_threads,
-                                    wide_row_nnz, map_)
+                                    wide_row_nnz, wide_group, map_)
             self._twide = _wide_rows(self._lib, self._ttiles, self.shape[1], n_threads,
-                                     wide_row_nnz, map_)
+                                     wide_row_nnz, wide_group, map_)
             self._chunks = _row_chunks(self._ctiles, self.shape[0], n_threads, self._wide[0])
             self._tchunks = _row_chunks(self._ttiles, self.shape[1], n_threads,
                                         self._twide[0])
@@ -246,26 +248,31 @@ def _row_chunks(tiles: list[_kernels.CTile], n_rows: int, n_threads: int,
 
 
 def _wide_rows(lib: ctypes.CDLL, tiles: list[_kernels.CTile], n_rows: int, n_threads: int,
-               below: float = _WIDE_ROW_NNZ, map_: Callable[..., Iterable[object]] = map
+               below: float = _WIDE_ROW_NNZ, group: int = _WIDE_GROUP,
+               map_: Callable[..., Iterable[object]] = map
                ) -> tuple[int, _kernels.CTile | None]:
     """The row from which on the gather sums each row in one go, and those rows joined
     full width (``(n_rows, None)``: none).
 
     Tile by tile, a row's packed result is loaded and stored once per tile where the row
     has entries; a rare word's row has a few per tile, so that costs as much as its
-    products.  From the first row after which rows average fewer than ``below``
-    (:data:`_WIDE_ROW_NNZ`) non-zeros, rows are gathered from one full-width copy instead
-    (the operand's rows then come from the whole block, not a tile's slice): on the wiki
-    sample the last 12.5 % of the non-zeros (rows 25,500 on of 75,408), products ~7 %
-    faster (``benchmarks/RESULTS.md``), for a copy of those rows of ``A`` and ``A.T``."""
+    products.  The rows after the last group of ``group`` (:data:`_WIDE_GROUP`)
+    consecutive rows that averages ``below`` (:data:`_WIDE_ROW_NNZ`) non-zeros or more
+    are gathered from
+    one full-width copy instead (the operand's rows then come from the whole block, not
+    a tile's slice); the frequent words' rows, however many rare ones there are, stay
+    tiled.  On the wiki sample: rows 29,696 on of 75,408, 10 % of the non-zeros, half
+    products ~6 % faster (``benchmarks/RESULTS.md``), for a copy of those rows of ``A``
+    and ``A.T``."""
     if len(tiles) < 2 or n_rows == 0:
         return n_rows, None
     row_nnz = _row_nnz(tiles, n_rows)
-    tail_mean = np.cumsum(row_nnz[::-1])[::-1] / np.arange(n_rows, 0, -1)
-    sparse = np.flatnonzero(tail_mean < below)
-    if not sparse.size:
+    firsts = np.arange(0, n_rows, group)
+    sums = np.add.reduceat(row_nnz, firsts)
+    dense = np.flatnonzero(sums >= below * np.diff(np.append(firsts, n_rows)))
+    start = int(min(n_rows, (dense[-1] + 1) * group)) if dense.size else 0
+    if start >= n_rows:
         return n_rows, None
-    start = int(sparse[0])
     return start, _kernels.join_tiles(lib, tiles, start, n_rows, map_, n_threads)
 
 
