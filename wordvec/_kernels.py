@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing wor
     import scipy.sparse as sp
 
 __all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
-           "half_native", "pack_half", "gather_half", "transpose_tiles", "join_tiles", "sort_keys",
+           "half_native", "pack_half", "gather_half", "column_absmax", "SignSketch",
+           "sign_sketch", "transpose_tiles", "join_tiles", "sort_keys",
            "count_pairs", "merge_rows", "symmetrize", "split_columns", "remap_ids",
            "count_ids", "subsample_ids", "MAX_WIDTH", "TypeTable", "nonascii_pieces",
            "tokenize_ids"]
@@ -152,9 +153,9 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.wv_transpose_part.argtypes = [p, p, p, i64, i64, i64, p, p, p]
     lib.wv_transpose_part.restype = None
     lib.wv_sign_sketch.argtypes = [i64, p, p, p, p, i64, i64, p, ctypes.c_int, i64, p, i64]
+    lib.wv_sign_sketch.restype = None
     lib.wv_join_tiles.argtypes = [i64, p, p, p, p, i64, i64, p, p, p]
     lib.wv_join_tiles.restype = None
-    lib.wv_sign_sketch.restype = None
     lib.wv_column_absmax.argtypes = [p, i64, i64, i64, i64, p]
     lib.wv_column_absmax.restype = None
     lib.wv_kernels_version.restype = ctypes.c_int

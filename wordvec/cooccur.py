@@ -434,8 +434,8 @@ class CooccurrenceCounter:
         self._scratch.clear()
         V = self.vocab_size
         # The partials merged into one that replaces them, so that their memory is free
-        # before C + C.T is made (on the wiki sample the peak fell from ~1.3 GB to ~0.8 GB;
-        # on a sandbox that pays for each new page, that was 0.5 s of counting).
+        # before C + C.T is made (wiki sample: count peak 1325 -> 1033 MB, counting 2.96
+        # -> 2.80 s on a machine that charges for each new page; benchmarks/RESULTS.md).
         self._consolidate()
         total = self._partials[0] if self._partials else None
         if self._runs:

@@ -100,13 +100,14 @@ class _TiledOperator:
             map_ = self._pool.map if self._pool is not None else map
             self._ttiles = _kernels.transpose_tiles(
                 self._lib, self._ctiles, _tile_cuts(self.shape[0], max(width, 1)), map_)
-            self._wide = _wide_rows(self._lib, self._ctiles, self.shape[0], n_threads,
+            row_nnz = _row_nnz(self._ctiles, self.shape[0])
+            trow_nnz = _row_nnz(self._ttiles, self.shape[1])
+            self._wide = _wide_rows(self._lib, self._ctiles, row_nnz, n_threads,
                                     wide_row_nnz, wide_group, map_)
-            self._twide = _wide_rows(self._lib, self._ttiles, self.shape[1], n_threads,
+            self._twide = _wide_rows(self._lib, self._ttiles, trow_nnz, n_threads,
                                      wide_row_nnz, wide_group, map_)
-            self._chunks = _row_chunks(self._ctiles, self.shape[0], n_threads, self._wide[0])
-            self._tchunks = _row_chunks(self._ttiles, self.shape[1], n_threads,
-                                        self._twide[0])
+            self._chunks = _row_chunks(row_nnz, n_threads, self._wide[0])
+            self._tchunks = _row_chunks(trow_nnz, n_threads, self._twide[0])
             self._half_native = _kernels.half_native(self._lib)
 
     def _map(self, run: Callable[[_T], None], tasks: Iterable[_T]) -> None:
@@ -227,46 +228,47 @@ class _TiledOperator:
 
     def close(self) -> None:
         self._scratch.clear()
-        self._wide = self._twide = (0, None)
+        self._wide, self._twide = (self.shape[0], None), (self.shape[1], None)  # copies freed
         if self._pool is not None:
             self._pool.shutdown()
 
 
 def _row_nnz(tiles: list[_kernels.CTile], n_rows: int) -> np.ndarray:
+    """The non-zeros of each row of the matrix cut into the column ``tiles``."""
     return sum((np.diff(t.indptr) for t in tiles), np.zeros(n_rows, dtype=np.int64))
 
 
-def _row_chunks(tiles: list[_kernels.CTile], n_rows: int, n_threads: int,
-                split: int | None = None) -> list[tuple[int, int]]:
-    """A few chunks of rows per thread, of about equal non-zeros over the column ``tiles``
-    (taken dynamically by the threads); none across row ``split``, if given."""
-    row_nnz = _row_nnz(tiles, n_rows)
+def _row_chunks(row_nnz: np.ndarray, n_threads: int, split: int | None = None
+                ) -> list[tuple[int, int]]:
+    """A few chunks of rows per thread, of about equal non-zeros (``row_nnz``: per row,
+    from :func:`_row_nnz`), taken dynamically by the threads; none across row ``split``,
+    if given."""
+    n_rows = len(row_nnz)
     cuts = row_cuts(row_nnz, max(1, int(row_nnz.sum()) // (4 * n_threads)))
     if split is not None and 0 < split < n_rows:
         cuts = np.union1d(cuts, [split])
     return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
-def _wide_rows(lib: ctypes.CDLL, tiles: list[_kernels.CTile], n_rows: int, n_threads: int,
-               below: float = _WIDE_ROW_NNZ, group: int = _WIDE_GROUP,
+def _wide_rows(lib: ctypes.CDLL, tiles: list[_kernels.CTile], row_nnz: np.ndarray,
+               n_threads: int, below: float = _WIDE_ROW_NNZ, group: int = _WIDE_GROUP,
                map_: Callable[..., Iterable[object]] = map
                ) -> tuple[int, _kernels.CTile | None]:
     """The row from which on the gather sums each row in one go, and those rows joined
-    full width (``(n_rows, None)``: none).
+    full width (``(n_rows, None)``: none); ``row_nnz`` from :func:`_row_nnz`.
 
     Tile by tile, a row's packed result is loaded and stored once per tile where the row
     has entries; a rare word's row has a few per tile, so that costs as much as its
     products.  The rows after the last group of ``group`` (:data:`_WIDE_GROUP`)
     consecutive rows that averages ``below`` (:data:`_WIDE_ROW_NNZ`) non-zeros or more
-    are gathered from
-    one full-width copy instead (the operand's rows then come from the whole block, not
-    a tile's slice); the frequent words' rows, however many rare ones there are, stay
-    tiled.  On the wiki sample: rows 29,696 on of 75,408, 10 % of the non-zeros, half
-    products ~6 % faster (``benchmarks/RESULTS.md``), for a copy of those rows of ``A``
-    and ``A.T``."""
+    are gathered from one full-width copy instead (the operand's rows then come from the
+    whole block, not a tile's slice); the frequent words' rows, however many rare ones
+    there are, stay tiled.  On the wiki sample: rows 29,696 on of 75,408, 10 % of the
+    non-zeros, half products ~6 % faster (``benchmarks/RESULTS.md``), for a copy of those
+    rows of ``A`` and ``A.T``."""
+    n_rows = len(row_nnz)
     if len(tiles) < 2 or n_rows == 0:
         return n_rows, None
-    row_nnz = _row_nnz(tiles, n_rows)
     firsts = np.arange(0, n_rows, group)
     sums = np.add.reduceat(row_nnz, firsts)
     dense = np.flatnonzero(sums >= below * np.diff(np.append(firsts, n_rows)))
@@ -394,7 +396,7 @@ class _BlockOperator:
         y = np.empty((self.shape[0], g.k), dtype=np.float32)
         for lo, hi, tiles in self.matrix.tiled_blocks():
             ctiles = [_kernels.CTile(a, b, t) for a, b, t in tiles]
-            ranges = _row_chunks(ctiles, hi - lo, self.n_threads)
+            ranges = _row_chunks(_row_nnz(ctiles, hi - lo), self.n_threads)
 
             def run(rows: tuple[int, int], lo: int = lo,
                     ctiles: list[_kernels.CTile] = ctiles) -> None:
