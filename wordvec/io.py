@@ -11,48 +11,20 @@ Native format (one file, memory-mappable)::
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from ._files import atomic_write
 from .errors import FormatError
 
 __all__ = ["atomic_write", "save_native", "load_native", "MAGIC"]
 
 MAGIC = b"WORDVEC\x01"
 _ALIGN = 64
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "wb",
-                 encoding: str | None = None) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; rename it into place only on success.
-
-    An exception (or Ctrl-C) removes the temporary file and leaves any existing
-    ``path`` untouched.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise FileNotFoundError(f"cannot write {str(path)!r}: folder {str(directory)!r} "
-                                "does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, mode, encoding=encoding) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def save_native(path: str | os.PathLike[str], vectors: np.ndarray, words: list[str],
