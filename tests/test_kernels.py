@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -664,3 +665,130 @@ def test_half_products_are_products_of_the_rounded_operand(m: int, n: int, k: in
     # the rounding is real: off the single-precision product by ~1e-4 of the columns' scale
     if op._half_native and density and min(m, n, k) > 5:
         assert not np.array_equal(ax, (dense @ x).astype(np.float32))
+
+
+# -- bad input at the kernels' entry points (a crash before: segfault, heap corruption) --
+def _bad_csr(kind: str) -> sp.csr_matrix:
+    a = sp.random(400, 400, density=0.05, format="csr", dtype=np.float32, random_state=0)
+    if kind == "big":
+        a.indices[10] = 10**7
+    elif kind == "negative":
+        a.indices[10] = -5
+    elif kind == "indptr":
+        a.indptr[5] = a.indptr[6] + 3
+    elif kind == "nan":
+        a.data[3] = np.nan
+    elif kind == "inf":
+        a.data[-1] = np.inf
+    return a
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("big", r"column indices must be in \[0, 400\); got 0..10000000"),
+    ("negative", r"column indices must be in \[0, 400\); got -5"),
+    ("indptr", "indptr must start at 0 and never decrease"),
+    ("nan", "matrix must hold finite values; got nan in row 0"),
+    ("inf", "matrix must hold finite values; got inf in row 399"),
+])
+@pytest.mark.parametrize("entry", ["truncated_svd", "TiledMatrix", "arpack"])
+def test_bad_csr_is_refused_before_the_kernels(kind: str, message: str, entry: str) -> None:
+    """Run in a child: a crash fails this test instead of killing the test run."""
+    code = (f"import numpy as np, scipy.sparse as sp\n"
+            f"from tests.test_kernels import _bad_csr\n"
+            f"from wordvec.reduce import truncated_svd\nfrom wordvec.blocks import TiledMatrix\n"
+            f"a = _bad_csr({kind!r})\n"
+            f"try:\n"
+            f"    if {entry!r} == 'TiledMatrix': TiledMatrix(a, tile_width=64)\n"
+            f"    else: truncated_svd(a, 8, algorithm='arpack' if {entry!r} == 'arpack' "
+            f"else 'chebyshev')\n"
+            f"except ValueError as exc: print('ValueError:', exc)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("ValueError:"), done.stdout + done.stderr[-1000:]
+    import re
+    assert re.search(message, done.stdout), done.stdout
+
+
+@pytest.mark.parametrize("make", [
+    lambda a: a.tocsc(), lambda a: a.tocoo(), lambda a: a.tobsr(), lambda a: a.toarray(),
+    lambda a: a.astype(np.float64), lambda a: a.tolil()])
+def test_every_input_form_gives_the_same_svd(make) -> None:
+    a = sp.random(60, 50, density=0.2, format="csr", dtype=np.float32, random_state=1)
+    _, s_ref, _ = truncated_svd(a, 5, algorithm="arpack")
+    _, s, _ = truncated_svd(make(a), 5, algorithm="arpack")
+    np.testing.assert_allclose(s, s_ref, rtol=1e-5)
+
+
+def test_bad_coo_and_dtypes_are_refused() -> None:
+    a = sp.random(30, 30, density=0.2, format="coo", dtype=np.float32, random_state=2)
+    a.coords[1][0] = 31
+    with pytest.raises(ValueError, match=r"column indices must be in \[0, 30\)"):
+        truncated_svd(a, 3)
+    with pytest.raises(ValueError, match="must hold real numbers; got dtype complex"):
+        truncated_svd(sp.random(30, 30, density=0.2, format="csr", random_state=2) * 1j, 3)
+    with pytest.raises(ValueError, match="sparse matrix or a 2-d array of real numbers"):
+        truncated_svd(np.array(["a", "b"]), 1)
+    with pytest.raises(ValueError, match=r"seed must be an integer >= 0; got -1"):
+        truncated_svd(sp.eye(10, format="csr"), 2, seed=-1)
+    with pytest.raises(ValueError, match=r"n_threads must be an integer >= 1; got 0"):
+        truncated_svd(sp.eye(10, format="csr"), 2, n_threads=0)
+
+
+@needs_kernels
+def test_kernel_bindings_check_their_arrays() -> None:
+    a = sp.random(50, 40, density=0.3, format="csr", dtype=np.float32, random_state=4)
+    bad = a.copy()
+    bad.indices[0] = 40
+    bad.has_canonical_format = True  # a flag that lies: the kernels must not trust it
+    with pytest.raises(ValueError, match="column indices must be in"):
+        _kernels.CTile(0, 40, bad)
+    with pytest.raises(ValueError, match="do not match its width"):
+        _kernels.CTile(0, 39, a)
+    with pytest.raises(ValueError, match="column indices must be in"):
+        _kernels.split_columns(LIB, bad, np.array([0, 20, 40]))
+    out_ptr = np.zeros(51, dtype=np.int64)
+    room = np.zeros(2 * a.nnz, dtype=np.int32), np.zeros(2 * a.nnz)
+    part = a.astype(np.float64)
+    worse = part.copy()
+    worse.indptr[3] = -1
+    with pytest.raises(ValueError, match="part 1: indptr must start at 0 and never decrease"):
+        _kernels.merge_rows(LIB, [part, worse], 0, 50, out_ptr, *room)
+    tiles = [_kernels.CTile(0, 20, a[:, :20]), _kernels.CTile(20, 40, a[:, 20:])]
+    with pytest.raises(ValueError, match="tile 0 does not follow"):
+        _kernels.join_tiles(LIB, tiles[::-1], 0, 50)
+    with pytest.raises(ValueError, match="keys of 10 bits cannot hold pairs"):
+        _kernels.count_pairs(LIB, np.arange(100, dtype=np.int32), 0, 2, 100,
+                             np.ones(2), 1, 10)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups")
+def test_a_hanging_compiler_is_stopped_with_its_children(tmp_path: Path) -> None:
+    fake = tmp_path / "cc"
+    pidfile = tmp_path / "child.pid"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {pidfile}\nwait\n")
+    fake.chmod(0o755)
+    code = ("import time, warnings\nfrom wordvec import _kernels\n"
+            "_kernels._COMPILE_SECONDS = 2\n_kernels._compilers = lambda: [[%r]]\n"
+            "t = time.monotonic()\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    warnings.simplefilter('always')\n"
+            "    lib = _kernels.load()\n"
+            "print(lib is None, round(time.monotonic() - t), _kernels.status())\n"
+            "print([str(x.message) for x in w])\n" % str(fake))
+    env = dict(os.environ, WORDVEC_CACHE=str(tmp_path / "cache"))
+    env.pop("WORDVEC_NO_KERNELS", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()[:2]
+    assert first.startswith("True") and int(first.split()[1]) <= 5, first
+    assert "did not finish in 2 s" in first
+    assert "compiled kernels are not in use" in second
+    pid = int(pidfile.read_text())
+    time.sleep(0.2)
+    try:  # the compiler's own child was killed with it (gone, or a zombie nobody reaped)
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        state = "gone"
+    assert state in ("gone", "Z", "X"), state

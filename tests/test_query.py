@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from wordvec import WordVectors
 from wordvec import query
 from wordvec.cli import main
+from wordvec.vectors import UnusableVectorWarning
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 
@@ -194,3 +195,81 @@ def test_cli_similar_and_analogy(tmp_path, capsys):
     assert main(["similar", str(model), "zebra"]) == 2
     assert "'zebra' not in vocabulary" in capsys.readouterr().err
     assert main(["analogy", str(model), "man", "woman"]) == 2
+
+
+# -- a model with a NaN row and a zero row (issue: one bad row emptied every answer) ----
+def _bad_rows_model() -> WordVectors:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(40, 6)).astype(np.float32)
+    vectors[5] = np.nan
+    vectors[9] = 0.0
+    vectors[12, 2] = np.inf
+    return WordVectors(vectors, [f"w{i}" for i in range(40)])
+
+
+def _clean_reference(wv: WordVectors) -> WordVectors:
+    """The same model without its unusable rows: what every answer must equal."""
+    keep = [i for i in range(len(wv)) if i not in (5, 9, 12)]
+    return WordVectors(np.asarray(wv.vectors)[keep], [wv.index_to_key[i] for i in keep])
+
+
+def _same(got: list, want: list) -> bool:
+    """Same words in the same order, scores equal up to float32 rounding."""
+    flat = [(g, w) for a, b in zip(got, want) for g, w in (zip(a, b) if isinstance(a, list)
+                                                          else [(a, b)])]
+    lengths = [len(a) == len(b) for a, b in zip(got, want) if isinstance(a, list)]
+    return len(got) == len(want) and all(lengths) and all(
+        g[0] == w[0] and abs(g[1] - w[1]) < 1e-5 for g, w in flat)
+
+
+@pytest.mark.filterwarnings("ignore::wordvec.vectors.UnusableVectorWarning")
+def test_queries_never_drop_results_because_of_a_nan_or_zero_row():
+    wv, ref = _bad_rows_model(), _clean_reference(_bad_rows_model())
+    assert wv.unusable_rows.tolist() == [5, 9, 12]
+    for word in ("w0", "w1", "w30"):
+        got = wv.most_similar(word, topn=10)
+        assert len(got) == 10 and _same(got, ref.most_similar(word, topn=10))
+        assert _same(wv.most_similar_cosmul(word, topn=5), ref.most_similar_cosmul(word, topn=5))
+    assert _same(wv.most_similar(["w0", "w1"], ["w2"], topn=4),
+                 ref.most_similar(["w0", "w1"], ["w2"], topn=4))
+    triples = [("w0", "w1", "w2"), ("w0", "w1", "w3"), ("w0", "w1", "w4"), ("w3", "w7", "w8")]
+    for method in ("add", "mul"):
+        assert _same(wv.batch_analogy(triples, topn=3, method=method),
+                     ref.batch_analogy(triples, topn=3, method=method))
+    got = wv.batch_most_similar(["w0", "w2"], topn=40)  # more than there are
+    assert [len(r) for r in got] == [36, 36]  # every usable word but the query
+    assert _same(got, ref.batch_most_similar(["w0", "w2"], topn=40))
+    vec = np.asarray(wv.vectors)[0]
+    assert _same(wv.similar_by_vector(vec, topn=5), ref.similar_by_vector(vec, topn=5))
+
+
+@pytest.mark.filterwarnings("ignore::wordvec.vectors.UnusableVectorWarning")
+def test_querying_a_zero_or_nan_row_is_a_clear_error():
+    wv = _bad_rows_model()
+    for word in ("w5", "w9", "w12"):
+        with pytest.raises(ValueError, match=f"word '{word}' has a zero or non-finite vector"):
+            wv.most_similar(word)
+        with pytest.raises(ValueError, match=f"'{word}' has a zero or non-finite"):
+            wv.analogy("w0", "w1", word)
+    assert wv.batch_most_similar(["w9", "w0"], unknown="skip")[0] == []
+    with pytest.raises(ValueError, match="cancel out"):
+        wv.most_similar(positive=["w0"], negative=["w0"])
+    with pytest.raises(ValueError, match="row 0 of vectors is zero"):
+        wv.similar_by_vector(np.zeros(6))
+
+
+def test_top_n_treats_nan_as_never_a_winner():
+    row = np.array([0.2, np.nan, 0.9, np.nan, 0.5], dtype=np.float32)
+    assert query.top_n(row, 3).tolist() == [2, 4, 0]
+    assert query.top_n(row, 10).tolist() == [2, 4, 0]
+    assert query._select(row, 1).tolist() == [2]
+
+
+def test_cli_similar_on_a_model_with_a_zero_row(tmp_path, capsys):
+    wv = WordVectors(np.array([[1, 0], [0.9, 0.1], [0, 0], [0, 1]]), ["a", "b", "z", "c"])
+    path = tmp_path / "m.model"
+    wv.save(path)
+    with pytest.warns(UnusableVectorWarning):
+        assert main(["similar", str(path), "a", "--topn", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "b " in out and "c " in out and "z " not in out

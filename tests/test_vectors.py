@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from wordvec import WordVectors
+from wordvec.vectors import UnusableVectorWarning
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 
@@ -32,10 +33,19 @@ def test_container_is_read_only(wv):
     assert np.allclose(np.linalg.norm(wv.unit_vectors, axis=1), 1.0, atol=1e-6)
 
 
-def test_zero_vector_stays_zero():
+def test_zero_vector_stays_zero_and_is_refused_in_cosines():
     wv = WordVectors(np.array([[0, 0], [1, 0]]), ["zero", "x"])
-    assert wv.unit_vectors[0].tolist() == [0.0, 0.0]
-    assert wv.similarity("zero", "x") == 0.0
+    with pytest.warns(UnusableVectorWarning, match="1 of 2 words have a zero or non-finite"):
+        assert wv.unit_vectors[0].tolist() == [0.0, 0.0]
+    assert wv.unusable_rows.tolist() == [0]
+    with pytest.raises(ValueError, match="word 'zero' has a zero or non-finite vector"):
+        wv.similarity("zero", "x")
+    with pytest.raises(ValueError, match="'zero' has a zero"):
+        wv.distances("x", ["zero"])
+    assert wv.distances("x").tolist() == [np.inf, 0.0]  # never closer than a word
+    with pytest.raises(ValueError, match="one word list is zero"):
+        WordVectors(np.array([[1, 0], [-1, 0], [0, 1]]), list("abc")).n_similarity(
+            ["a", "b"], ["c"])
 
 
 def test_hand_values():

@@ -20,16 +20,20 @@ tokens and ids).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import os
 import platform
 import shlex
+import signal
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import threading
+import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,7 +44,7 @@ import numpy as np
 if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing workers do not
     import scipy.sparse as sp
 
-__all__ = ["load", "status", "CTile", "gather", "scatter", "pack", "block_widths",
+__all__ = ["load", "status", "KernelsUnavailableWarning", "CTile", "check_csr_arrays", "gather", "scatter", "pack", "block_widths",
            "half_native", "pack_half", "gather_half", "column_absmax", "SignSketch",
            "sign_sketch", "transpose_tiles", "join_tiles", "sort_keys",
            "count_pairs", "merge_rows", "symmetrize", "split_columns", "remap_ids",
@@ -72,10 +76,29 @@ def _compilers() -> list[list[str]]:
     return found
 
 
+_COMPILE_SECONDS = 60.0  # for all the compilers together: a hanging one must not block
+
+
+def _run_compiler(cmd: list[str], timeout: float) -> tuple[int, str]:
+    """Run a compiler in its own process group; on time-out the whole group is killed
+    (cc's cc1 and as too, which a plain ``subprocess.run`` would leave running)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=max(timeout, 0.1))
+        return proc.returncode, err
+    except BaseException:  # the time-out, or Ctrl-C: leave no compiler behind
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+
+
 def _compile(target: Path) -> str | None:
     """Compile ``_kernels.c`` to ``target``; None on success, else why it failed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     errors = []
+    deadline = time.monotonic() + _COMPILE_SECONDS
     for cc in _compilers():
         for extra in ([], ["-DWORDVEC_NO_CLONES"]):
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
@@ -83,11 +106,14 @@ def _compile(target: Path) -> str | None:
             os.close(fd)
             cmd = [*cc, "-O3", "-shared", "-fPIC", *extra, str(_SOURCE), "-o", tmp]
             try:
-                done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-                if done.returncode == 0:
+                code, err = _run_compiler(cmd, deadline - time.monotonic())
+                if code == 0:
                     os.replace(tmp, target)
                     return None
-                errors.append(f"{' '.join(cmd)}: {done.stderr.strip()[:300]}")
+                errors.append(f"{' '.join(cmd)}: {err.strip()[:300]}")
+            except subprocess.TimeoutExpired:
+                errors.append(f"{cc[0]} did not finish in {_COMPILE_SECONDS:.0f} s")
+                return "; ".join(errors)
             except (OSError, subprocess.SubprocessError) as exc:
                 errors.append(f"{cc[0]}: {exc}")
                 break  # this compiler does not run: try the next one
@@ -193,7 +219,15 @@ def load() -> ctypes.CDLL | None:
     with _lock:
         if "lib" not in _state:
             _state["lib"], _state["why"] = _load()
+            if _state["lib"] is None and "WORDVEC_NO_KERNELS" not in str(_state["why"]):
+                warnings.warn(f"wordvec: the compiled kernels are not in use, so products and "
+                              f"counting are 2-3x slower (NumPy/SciPy): {_state['why']}",
+                              KernelsUnavailableWarning, stacklevel=2)
         return _state["lib"]  # type: ignore[return-value]
+
+
+class KernelsUnavailableWarning(UserWarning):
+    """The compiled kernels could not be built or loaded: NumPy/SciPy run instead."""
 
 
 def status() -> str:
@@ -212,11 +246,14 @@ class CTile:
     def __init__(self, lo: int, hi: int, tile: sp.csr_matrix) -> None:
         if tile.shape[1] > np.iinfo(np.int32).max:
             raise ValueError("a tile wider than 2**31 columns")
+        if not 0 <= lo <= hi or tile.shape[1] != hi - lo:
+            raise ValueError(f"tile columns {lo}:{hi} do not match its width {tile.shape[1]}")
+        check_csr_arrays("tile", tile.indptr, tile.indices, tile.data, tile.shape)
         self.lo, self.hi = lo, hi
         self.indptr = np.ascontiguousarray(tile.indptr, dtype=np.int64)
         self.indices = np.ascontiguousarray(tile.indices, dtype=np.int32)
         self.data = np.ascontiguousarray(tile.data, dtype=np.float32)
-        self.nnz = int(tile.nnz)
+        self.nnz = int(self.indptr[-1])
 
     @classmethod
     def of_arrays(cls, lo: int, hi: int, indptr: np.ndarray, indices: np.ndarray,
@@ -227,6 +264,41 @@ class CTile:
         self.indptr, self.indices, self.data = indptr, indices, data
         self.nnz = int(indptr[-1])
         return self
+
+
+def check_csr_arrays(name: str, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
+                     shape: tuple[int, int], r0: int = 0, r1: int | None = None) -> None:
+    """Refuse CSR arrays the kernels would read or write out of bounds with: rows
+    ``r0:r1`` (default: all) of a matrix of ``shape`` must have row pointers that rise
+    from within ``indices`` and ``data``, and column numbers in ``[0, shape[1])``.
+
+    The kernels take raw pointers and trust every number: one column number out of
+    range is a write past an array (a crash, or worse, memory silently corrupted).
+    Vectorized: about a millisecond per million non-zeros."""
+    n_rows, n_cols = (int(x) for x in shape)
+    r1 = n_rows if r1 is None else r1
+    indptr, indices = np.asarray(indptr), np.asarray(indices)
+    if indptr.ndim != 1 or indptr.size != n_rows + 1 or indptr.dtype.kind not in "iu":
+        raise ValueError(f"{name}: indptr must be {n_rows + 1} integers for {n_rows} rows; "
+                         f"got shape {indptr.shape}, dtype {indptr.dtype}")
+    if indices.ndim != 1 or indices.dtype.kind not in "iu" or np.ndim(data) != 1:
+        raise ValueError(f"{name}: indices must be a 1-d integer array and data 1-d")
+    if not 0 <= r0 <= r1 <= n_rows:
+        raise ValueError(f"{name}: rows {r0}:{r1} outside its {n_rows} rows")
+    ptr = indptr[r0:r1 + 1]
+    if int(indptr[0]) != 0 or (ptr.size > 1 and int(np.diff(ptr).min()) < 0):
+        raise ValueError(f"{name}: indptr must start at 0 and never decrease")
+    lo, hi = int(ptr[0]), int(ptr[-1])
+    if lo < 0 or hi > min(indices.size, np.size(data)):
+        raise ValueError(f"{name}: indptr points past the {min(indices.size, np.size(data))} "
+                         "stored entries")
+    if hi > lo:
+        cols = indices[lo:hi]
+        if int(cols.min()) < 0 or int(cols.max()) >= n_cols:
+            raise ValueError(f"{name}: column indices must be in [0, {n_cols}); got "
+                             f"{int(cols.min())}..{int(cols.max())}")
+    if n_cols > np.iinfo(np.int32).max:
+        raise ValueError(f"{name}: more than 2**31 columns")
 
 
 def _check(name: str, a: np.ndarray, rows: int, cols: int) -> None:
@@ -427,6 +499,10 @@ def _tile_pointers(tiles: list[CTile]) -> tuple[list[Any], np.ndarray]:
     """The tiles' arrays as the C arrays of pointers the multi-tile kernels take, and
     their first columns."""
     n = len(tiles)
+    for t, (a, b) in enumerate(zip([None, *tiles], tiles)):  # the kernels trust the layout
+        if (a.hi if a is not None else 0) != b.lo or b.indptr.size != tiles[0].indptr.size:
+            raise ValueError(f"tile {t} does not follow the one before it (columns "
+                             f"{b.lo}:{b.hi}, {b.indptr.size - 1} rows)")
     ptrs = [(ctypes.c_void_p * n)(*(getattr(t, name).ctypes.data for t in tiles))
             for name in ("indptr", "indices", "data")]
     return ptrs, np.array([t.lo for t in tiles], dtype=np.int64)
@@ -464,6 +540,12 @@ def transpose_tiles(lib: ctypes.CDLL, tiles: list[CTile], cuts: np.ndarray,
     tile ``t`` holds rows ``cuts[t]:cuts[t + 1]`` of ``A`` as columns.  Two passes over
     ``A`` per tile (counts, then a counting sort), the tiles shared out by ``map_``."""
     n = tiles[-1].hi if tiles else 0
+    _tile_pointers(tiles)  # checks that the tiles cover the columns in order
+    cuts = np.asarray(cuts, dtype=np.int64)
+    n_rows = tiles[0].indptr.size - 1 if tiles else 0
+    if cuts.ndim != 1 or cuts.size < 1 or cuts[0] < 0 or cuts[-1] > n_rows \
+            or np.any(np.diff(cuts) < 0):
+        raise ValueError(f"cuts must rise within the tiles' {n_rows} rows")
 
     def one(t: int) -> CTile:
         lo, hi = int(cuts[t]), int(cuts[t + 1])
@@ -514,6 +596,10 @@ def count_pairs(lib: ctypes.CDLL, x: np.ndarray, p: int, window: int, vocab_size
         raise ValueError("count_pairs: arguments out of range")
     if x.size and int(x.max()) >= vocab_size:
         raise ValueError(f"word id {int(x.max())} out of range for vocab_size={vocab_size}")
+    if not 0 <= dbits <= 62 or (dbits and window > 1 << dbits) or \
+            (vocab_size * vocab_size - 1).bit_length() + dbits > key_bits:
+        raise ValueError(f"count_pairs: keys of {key_bits} bits cannot hold pairs of "
+                         f"{vocab_size} words and {dbits} distance bits for window {window}")
     m = int(lib.wv_count_pair_keys(x.ctypes.data, x.size, p, window))
     keys, tmp = scratch(m) if scratch is not None else (np.empty(m, np.int64),
                                                         np.empty(m, np.int64))
@@ -583,6 +669,7 @@ def split_columns(lib: ctypes.CDLL, a: sp.csr_matrix, cuts: np.ndarray
 
     if a.dtype != np.float32 or not a.has_canonical_format:
         raise ValueError("split_columns needs a canonical float32 CSR matrix")
+    check_csr_arrays("matrix", a.indptr, a.indices, a.data, a.shape)
     n_rows, n_cols = a.shape
     cuts = np.ascontiguousarray(cuts, dtype=np.int64)
     if cuts.size < 2 or cuts[0] != 0 or cuts[-1] != n_cols or np.any(np.diff(cuts) < 0):
@@ -623,6 +710,7 @@ def symmetrize(lib: ctypes.CDLL, half: sp.csr_matrix, scale: float,
     n = half.shape[0]
     if half.shape != (n, n) or not half.has_canonical_format:
         raise ValueError("symmetrize needs a square canonical CSR matrix")
+    check_csr_arrays("half", half.indptr, half.indices, half.data, half.shape)
     indptr = np.ascontiguousarray(half.indptr, dtype=np.int64)
     cols = np.ascontiguousarray(half.indices, dtype=np.int32)
     vals = np.ascontiguousarray(half.data, dtype=np.float64)
@@ -711,6 +799,8 @@ def merge_rows(lib: ctypes.CDLL, parts: list[sp.csr_matrix], r0: int, r1: int,
     n_rows = parts[0].shape[0] if parts else 0
     if not 0 <= r0 <= r1 <= n_rows:
         raise ValueError(f"rows {r0}:{r1} outside 0:{n_rows}")
+    for i, m in enumerate(parts):  # the rows this call reads only: callers split the rows
+        check_csr_arrays(f"part {i}", m.indptr, m.indices, m.data, m.shape, r0, r1)
     ptrs = [np.ascontiguousarray(m.indptr, dtype=np.int64) for m in parts]
     cols = [np.ascontiguousarray(m.indices, dtype=np.int32) for m in parts]
     vals = [np.ascontiguousarray(m.data, dtype=np.float64) for m in parts]

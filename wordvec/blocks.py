@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from . import _kernels
 
-__all__ = ["BlockMatrix", "TiledMatrix", "row_cuts"]
+__all__ = ["BlockMatrix", "TiledMatrix", "row_cuts", "as_csr"]
 
 _PARTS = ("data", "indices", "indptr")
 _TILE_WIDTH = 5_000  # columns of A per tile: its X rows (5000 x 32 floats, 640 KB) stay in L2
@@ -47,6 +47,56 @@ def row_cuts(row_weights: np.ndarray, target: int) -> np.ndarray:
     return cuts.astype(np.int64)
 
 
+def as_csr(matrix: sp.spmatrix | np.ndarray, name: str = "matrix") -> sp.csr_matrix:
+    """``matrix`` (any SciPy sparse matrix or array, or a 2-d array) as float32 CSR,
+    checked where it enters: a sound structure (row pointers, column numbers in range:
+    the compiled products and SciPy's trust them, and crash on a bad one), real numbers,
+    and finite values (one NaN would silently make every singular value 0).  Not copied
+    where it is float32 CSR already.
+
+    >>> as_csr(np.array([[0, 1.5], [2, 0]])).toarray().tolist()
+    [[0.0, 1.5], [2.0, 0.0]]
+    >>> as_csr(np.array([[np.nan, 1.0]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: matrix must hold finite values; got nan in row 0
+    """
+    if sp.issparse(matrix):
+        fmt = matrix.format
+        if fmt in ("csr", "csc"):
+            shape = matrix.shape if fmt == "csr" else matrix.shape[::-1]
+            _kernels.check_csr_arrays(name, matrix.indptr, matrix.indices, matrix.data, shape)
+        elif fmt == "coo":
+            for axis, idx in enumerate(matrix.coords):
+                if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= matrix.shape[axis]):
+                    raise ValueError(f"{name}: {('row', 'column')[axis]} indices must be in "
+                                     f"[0, {matrix.shape[axis]})")
+        elif fmt == "bsr":
+            try:
+                sp.bsr_matrix((matrix.data, matrix.indices, matrix.indptr),
+                              shape=matrix.shape).check_format(full_check=True)
+            except ValueError as exc:
+                raise ValueError(f"{name}: not a valid BSR matrix ({exc})") from None
+        if matrix.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must hold real numbers; got dtype {matrix.dtype}")
+        a = matrix.tocsr() if fmt != "csr" else matrix
+        if a.dtype != np.float32:
+            a = a.astype(np.float32)
+    else:
+        arr = np.asarray(matrix)
+        if arr.ndim != 2 or arr.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must be a sparse matrix or a 2-d array of real "
+                             f"numbers; got shape {arr.shape}, dtype {arr.dtype}")
+        a = sp.csr_matrix(arr, dtype=np.float32)
+    nnz = int(a.indptr[-1])
+    finite = np.isfinite(a.data[:nnz])
+    if not finite.all():
+        at = int(np.argmin(finite))
+        row = int(np.searchsorted(a.indptr, at, side="right")) - 1
+        raise ValueError(f"{name} must hold finite values; got {a.data[at]} in row {row}")
+    return a
+
+
 def _tile_cuts(n_cols: int, tile_width: int) -> np.ndarray:
     """Column boundaries of the tiles of a matrix with ``n_cols`` columns."""
     n_tiles = max(1, -(-n_cols // tile_width))
@@ -62,7 +112,9 @@ class TiledMatrix:
     """
 
     def __init__(self, matrix: sp.spmatrix, tile_width: int = _TILE_WIDTH) -> None:
-        a = sp.csr_matrix(matrix, dtype=np.float32)
+        if isinstance(tile_width, bool) or not isinstance(tile_width, int) or tile_width < 1:
+            raise ValueError(f"tile_width must be a positive integer; got {tile_width!r}")
+        a = as_csr(matrix)
         self.shape: tuple[int, int] = a.shape
         self.dtype = a.dtype
         self.nnz = int(a.nnz)
@@ -129,7 +181,7 @@ class BlockMatrix:
 
     def append(self, block: sp.spmatrix) -> None:
         """Add the next rows (a sparse matrix with this matrix's number of columns)."""
-        block = sp.csr_matrix(block, dtype=np.float32)
+        block = as_csr(block, "block")
         if block.shape[1] != self.shape[1]:
             raise ValueError(f"block has {block.shape[1]} columns, expected {self.shape[1]}")
         lo = self.rows_written

@@ -71,11 +71,17 @@ def _open_text(path: str | os.PathLike[str]) -> list[str]:
 
 def _ok_vocab(wv: WordVectors, restrict_vocab: int | None,
               case_insensitive: bool) -> dict[str, int]:
-    """gensim's ``ok_vocab``: key (upper-cased if asked) -> first row among the first N."""
+    """gensim's ``ok_vocab``: key (upper-cased if asked) -> first row among the first N.
+
+    Words whose vector is zero or not finite (:attr:`WordVectors.unusable_rows`) are left
+    out, so that their pairs and questions count as unknown instead of scoring a
+    meaningless cosine of 0."""
     keys = wv.index_to_key if restrict_vocab is None else wv.index_to_key[:restrict_vocab]
+    unusable = set(wv.unusable_rows.tolist())
     vocab: dict[str, int] = {}
     for i, key in enumerate(keys):
-        vocab.setdefault(key.upper() if case_insensitive else key, i)
+        if i not in unusable:
+            vocab.setdefault(key.upper() if case_insensitive else key, i)
     return vocab
 
 
@@ -351,7 +357,8 @@ def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
     correct: dict[str, np.ndarray] = {}
     unit = wv.unit_vectors
     answers = analogy_indices(unit, id_array[:, :3], methods=methods, topn=1,
-                              restrict_vocab=rows, block_size=block_size)
+                              restrict_vocab=rows, block_size=block_size,
+                              never=wv.unusable_rows)
     for method in methods:
         predicted = answers[method][0][:, 0]
         hit = predicted == id_array[:, 3]
@@ -366,7 +373,7 @@ def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
         if recheck:
             deep = analogy_indices(unit, id_array[recheck, :3], methods=(method,),
                                    topn=_GENSIM_TOPN, restrict_vocab=rows,
-                                   block_size=block_size)[method][0]
+                                   block_size=block_size, never=wv.unusable_rows)[method][0]
             for j, found in zip(recheck, deep):
                 a, b, c, expected = questions[covered[j]]
                 guess = None

@@ -72,17 +72,19 @@ def _block_rows(block_size: int | None, n_cols: int) -> int:
 
 
 def top_n(row: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` largest finite-or-not values of ``row``, best first.
+    """Indices of the ``n`` largest values of ``row``, best first.
 
     Ties are broken by index (smaller first), so the answer does not depend on
     how :func:`numpy.argpartition` orders equal values.  ``-inf`` entries (masked
-    words) are never returned.
+    words) and NaN are never returned.
 
     Examples
     --------
     >>> top_n(np.array([0.1, 0.5, 0.5, -np.inf, 0.3], dtype=np.float32), 3).tolist()
     [1, 2, 4]
     """
+    if np.isnan(row).any():  # a NaN compares as neither larger nor smaller: never a winner
+        row = np.where(np.isnan(row), np.float32(-np.inf), row)
     size = row.shape[0]
     if n >= size:
         idx = np.arange(size)
@@ -100,20 +102,31 @@ def top_n(row: np.ndarray, n: int) -> np.ndarray:
 
 def _select(row: np.ndarray, n: int) -> np.ndarray:
     if n == 1:
-        best = int(row.argmax())
+        best = int(np.nanargmax(row)) if not np.isnan(row).all() else 0
         return np.array([best] if row[best] > -np.inf else [], dtype=np.int64)
     return top_n(row, n)
 
 
+def _mask(line: np.ndarray, rows: np.ndarray) -> None:
+    """``line[rows] = -inf`` for the rows inside ``line`` (never answered)."""
+    if rows.size:
+        line[rows[rows < line.shape[0]]] = -np.inf
+
+
 def _resolve(wv: WordVectors, words: Iterable[str], unknown: str) -> list[int] | None:
-    """Row indices of ``words``; ``None`` if one is unknown and ``unknown="skip"``."""
+    """Row indices of ``words``; ``None`` if one is unknown (or its vector is zero or
+    not finite: no cosine) and ``unknown="skip"``."""
     ids = []
+    unusable = wv.unusable_rows
     for word in words:
         idx = wv.key_to_index.get(word)
-        if idx is None:
+        if idx is None or (unusable.size and np.any(unusable == idx)):
             if unknown == "skip":
                 return None
-            raise KeyError(f"word {word!r} not in vocabulary")
+            if idx is None:
+                raise KeyError(f"word {word!r} not in vocabulary")
+            raise ValueError(f"word {word!r} has a zero or non-finite vector: no cosine "
+                             "similarity is defined for it")
         ids.append(idx)
     return ids
 
@@ -196,7 +209,10 @@ def most_similar_batch(wv: WordVectors, queries: Sequence[Query], *, topn: int =
                 pos_ids, neg_ids = parsed[i]  # type: ignore[misc]
                 targets[row] = unit[pos_ids].sum(axis=0) - unit[neg_ids].sum(axis=0)
             norms = np.linalg.norm(targets, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
+            if not norms.all():
+                q = queries[chunk[int(np.argmin(norms[:, 0]))]]
+                raise ValueError(f"the vectors of query {q!r} cancel out (their sum is "
+                                 "zero): no direction to compare with")
             scores = candidates @ (targets / norms).T
             scores = np.ascontiguousarray(scores.T)
         else:
@@ -214,6 +230,7 @@ def most_similar_batch(wv: WordVectors, queries: Sequence[Query], *, topn: int =
             line = scores[row]
             excluded = [w for w in pos_ids + neg_ids if w < rows]
             line[excluded] = -np.inf
+            _mask(line, wv.unusable_rows)
             best = _select(line, topn)
             out[i] = _pairs(wv, best, line[best])
     return out
@@ -237,6 +254,9 @@ def similar_by_vectors(wv: WordVectors, vectors: np.ndarray, *, topn: int = 10,
         raise ValueError(f"vectors must have shape (n, {wv.vector_size}); got {matrix.shape}")
     if not np.isfinite(matrix).all():
         raise ValueError("vectors must be finite; got NaN or infinity")
+    zero = np.flatnonzero(~matrix.any(axis=1))
+    if zero.size:
+        raise ValueError(f"row {int(zero[0])} of vectors is zero: no direction to compare with")
     unit = wv.unit_vectors
     rows = _n_rows(restrict_vocab, unit.shape[0])
     block = _block_rows(block_size, rows)
@@ -244,9 +264,9 @@ def similar_by_vectors(wv: WordVectors, vectors: np.ndarray, *, topn: int = 10,
     for start in range(0, matrix.shape[0], block):
         query = matrix[start:start + block]
         norms = np.linalg.norm(query, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
         scores = np.ascontiguousarray((unit[:rows] @ (query / norms).T).T)
         for line in scores:
+            _mask(line, wv.unusable_rows)
             best = _select(line, topn)
             out.append(_pairs(wv, best, line[best]))
     return out
@@ -283,7 +303,8 @@ def analogy_batch(wv: WordVectors, triples: Sequence[Sequence[str]], *, method: 
             ids[q] = found
     known = np.flatnonzero(ids[:, 0] >= 0)
     best, scores = analogy_indices(wv.unit_vectors, ids[known], methods=(method,), topn=topn,
-                                   restrict_vocab=restrict_vocab, block_size=block_size)[method]
+                                   restrict_vocab=restrict_vocab, block_size=block_size,
+                                   never=wv.unusable_rows)[method]
     out: list[Result] = [[] for _ in triples]
     for q, b, s in zip(known.tolist(), best, scores):
         keep = b >= 0
@@ -294,6 +315,7 @@ def analogy_batch(wv: WordVectors, triples: Sequence[Sequence[str]], *, method: 
 def analogy_indices(unit: np.ndarray, triples: np.ndarray, *,
                     methods: Sequence[str] = ("add",), topn: int = 1,
                     restrict_vocab: int | None = None, block_size: int | None = None,
+                    never: np.ndarray | None = None,
                     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Index-level analogy engine behind :func:`analogy_batch` and the evaluation.
 
@@ -309,6 +331,8 @@ def analogy_indices(unit: np.ndarray, triples: np.ndarray, *,
         As in :func:`analogy_batch`.
     block_size : int, optional
         Distinct question words per matrix product (default: a block of about 64 MiB).
+    never : int ndarray, optional
+        Rows that are never answers (:attr:`WordVectors.unusable_rows`: zero vectors).
 
     Returns
     -------
@@ -328,6 +352,9 @@ def analogy_indices(unit: np.ndarray, triples: np.ndarray, *,
     for method in methods:
         check_choice("methods", method, METHODS)
     triples = np.asarray(triples, dtype=np.int64).reshape(-1, 3)
+    if triples.size and (triples.min() < 0 or triples.max() >= unit.shape[0]):
+        raise ValueError(f"triples must be row indices in [0, {unit.shape[0]})")
+    never = np.zeros(0, dtype=np.int64) if never is None else np.asarray(never, np.int64)
     rows = _n_rows(restrict_vocab, unit.shape[0])
     max_words = max(3, _block_rows(block_size, rows))
     out = {m: (np.full((len(triples), topn), -1, dtype=np.int64),
@@ -359,7 +386,7 @@ def analogy_indices(unit: np.ndarray, triples: np.ndarray, *,
                 shift = True                              # p(x, w) = (1 + cos) / 2
             best, scores = out[method]
             _analogy_chunk(cos, shift, chunk, local, groups, c_top, method, topn,
-                           best[start:stop], scores[start:stop])
+                           best[start:stop], scores[start:stop], never)
             if scale is not None:
                 scores[start:stop] /= scale[:, None]
         start = stop
@@ -418,7 +445,8 @@ def _shifted(row: np.ndarray) -> np.ndarray:
 
 def _analogy_chunk(cos: np.ndarray, shift: bool, triples: np.ndarray, local: np.ndarray,
                    groups: list[np.ndarray], c_top: dict[int, np.ndarray], method: str,
-                   topn: int, best: np.ndarray, scores: np.ndarray) -> None:
+                   topn: int, best: np.ndarray, scores: np.ndarray,
+                   never: np.ndarray) -> None:
     """Fill ``best``/``scores`` for one block; ``cos`` holds cosines of its words.
 
     With ``shift`` (3CosMul), rows are mapped to ``p = (1 + cos) / 2`` when used.
@@ -439,7 +467,7 @@ def _analogy_chunk(cos: np.ndarray, shift: bool, triples: np.ndarray, local: np.
         todo = group
         if c_top and len(group) >= _PRUNE_MIN_GROUP:
             todo = _pruned(pair, cos, shift, triples, local, group, method, topn, k, c_top,
-                           best, scores)
+                           best, scores, never)
         for q in todo.tolist():
             c = local[q, 2]
             if method == "add":
@@ -447,6 +475,7 @@ def _analogy_chunk(cos: np.ndarray, shift: bool, triples: np.ndarray, local: np.
             else:
                 np.multiply(pair, base(c), out=row)
             row[[int(i) for i in triples[q] if i < rows]] = -np.inf
+            _mask(row, never)
             pick = _select(row, topn)
             best[q, :len(pick)] = pick
             scores[q, :len(pick)] = row[pick]
@@ -456,7 +485,7 @@ def _pruned(pair: np.ndarray, cos: np.ndarray, shift: bool, triples: np.ndarray,
             local: np.ndarray,
             group: np.ndarray, method: str, topn: int, k: int,
             c_top: dict[int, np.ndarray], best: np.ndarray,
-            scores: np.ndarray) -> np.ndarray:
+            scores: np.ndarray, never: np.ndarray) -> np.ndarray:
     """Answer the questions of one (a, b) group from top-K candidate lists.
 
     Returns the questions whose answer could not be proven exact (scored in full).
@@ -486,6 +515,8 @@ def _pruned(pair: np.ndarray, cos: np.ndarray, shift: bool, triples: np.ndarray,
     hit |= cand == excluded[:, 2:]
     # a candidate listed twice (in both lists) keeps only its first copy
     hit[:, 1:] |= cand[:, 1:] == cand[:, :-1]
+    if never.size:
+        hit |= np.isin(cand, never)
     cand_scores[hit] = -np.inf
     if topn == 1:
         pick = cand_scores.argmax(axis=1)[:, None]    # sorted cand: ties -> smaller index

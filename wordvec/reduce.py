@@ -36,7 +36,7 @@ import scipy.sparse.linalg
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from . import _kernels
 from ._memory import release_freed_memory
-from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix, _tile_cuts, row_cuts
+from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix, _tile_cuts, as_csr, row_cuts
 
 __all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS", "SVD_PRECISIONS"]
 
@@ -552,6 +552,9 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
     U : ndarray (m, dim), S : ndarray (dim,), Vt : ndarray (dim, n), all float32.
     """
     check_choice("svd_algorithm", algorithm, SVD_ALGORITHMS)
+    tiled = isinstance(matrix, (BlockMatrix, TiledMatrix))
+    if not tiled:
+        matrix = a = as_csr(matrix)
     m, n = matrix.shape
     dim = check_int("dim", dim, low=1)  # type: ignore[assignment]
     if dim >= min(m, n):
@@ -559,10 +562,11 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
                          f"got dim={dim}: lower dim or raise max_vocab/lower min_count")
     n_iter = check_int("n_iter", n_iter, low=0)  # type: ignore[assignment]
     n_oversamples = check_int("n_oversamples", n_oversamples, low=0)  # type: ignore[assignment]
-    seed = check_int("seed", seed)  # type: ignore[assignment]
+    seed = check_int("seed", seed, low=0)  # type: ignore[assignment]
+    n_threads = check_int("n_threads", n_threads, low=1, allow_none=True)
     check_choice("svd_precision", precision, SVD_PRECISIONS)
     half = precision == "half"
-    if isinstance(matrix, (BlockMatrix, TiledMatrix)):
+    if tiled:
         if algorithm not in _SUBSPACE:
             raise ValueError(f"svd_algorithm={algorithm!r} needs a sparse matrix; a "
                              f"{type(matrix).__name__} takes 'randomized' or 'chebyshev'")
@@ -571,7 +575,6 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
                                  algorithm == "chebyshev", half)
         u, vt = _flip_signs(u, vt)
         return _float32(u), _float32(s), _float32(vt)
-    a = sp.csr_matrix(matrix, dtype=np.float32)
     if algorithm == "arpack":
         rng = np.random.default_rng(seed)
         v0 = rng.uniform(-1, 1, min(m, n))

@@ -8,6 +8,7 @@ Arrays handed out are read-only views.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -16,7 +17,11 @@ import numpy as np
 from . import io as _io
 from . import query
 
-__all__ = ["WordVectors"]
+__all__ = ["WordVectors", "UnusableVectorWarning"]
+
+
+class UnusableVectorWarning(UserWarning):
+    """A model holds words whose vector is zero or not finite (never answered)."""
 
 WordList = str | Sequence[str] | None
 
@@ -66,6 +71,7 @@ class WordVectors:
         self.params = dict(params or {})
         self.stats = dict(stats or {})
         self._unit: np.ndarray | None = None
+        self._unusable: np.ndarray | None = None
 
     # -- container ---------------------------------------------------------------
     @property
@@ -109,15 +115,46 @@ class WordVectors:
 
     @property
     def unit_vectors(self) -> np.ndarray:
-        """Rows scaled to unit length (zero rows stay zero); cached, read-only."""
+        """Rows scaled to unit length; cached, read-only.
+
+        Rows with no direction (all zero, e.g. a word seen only in one-word documents)
+        or with a NaN or infinite value are zero here: see :attr:`unusable_rows`.
+        """
         if self._unit is None:
             vectors = np.asarray(self._vectors)
-            norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))[:, None]
-            norms[norms == 0] = 1.0
-            unit = vectors / norms
+            norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors, dtype=np.float64))
+            bad = ~np.isfinite(norms) | (norms == 0)
+            norms[bad] = 1.0
+            unit = (vectors / norms[:, None]).astype(np.float32, copy=False)
+            if bad.any():
+                unit[bad] = 0.0
+                first = self.index_to_key[int(np.argmax(bad))]
+                warnings.warn(f"{int(bad.sum())} of {len(self)} words have a zero or "
+                              f"non-finite vector (first: {first!r}): they are never "
+                              "answered, and querying them raises ValueError",
+                              UnusableVectorWarning, stacklevel=3)
             unit.flags.writeable = False
+            self._unusable = np.flatnonzero(bad)
             self._unit = unit
         return self._unit
+
+    @property
+    def unusable_rows(self) -> np.ndarray:
+        """Rows whose vector is zero or not finite: no cosine is defined for them, so
+        queries never answer them and raise ``ValueError`` naming them when asked."""
+        if self._unusable is None:
+            self.unit_vectors  # noqa: B018 (computes both)
+        return self._unusable  # type: ignore[return-value]
+
+    def _row(self, word: str) -> int:
+        """Row of ``word`` for a cosine: ``KeyError`` if unknown, ``ValueError`` if its
+        vector is zero or not finite (a cosine with it would be a silent 0 or NaN)."""
+        i = self.get_index(word)
+        unusable = self.unusable_rows
+        if unusable.size and np.any(unusable == i):
+            raise ValueError(f"word {word!r} has a zero or non-finite vector: no cosine "
+                             "similarity is defined for it")
+        return i
 
     # -- queries -----------------------------------------------------------------
     # Each method is a thin wrapper over the batched engine in :mod:`wordvec.query`.
@@ -129,7 +166,7 @@ class WordVectors:
         0.7071
         """
         unit = self.unit_vectors
-        return float(unit[self.get_index(a)] @ unit[self.get_index(b)])
+        return float(unit[self._row(a)] @ unit[self._row(b)])
 
     def n_similarity(self, words_a: Sequence[str], words_b: Sequence[str]) -> float:
         """Cosine between the means of two word sets (raw vectors, as gensim).
@@ -142,10 +179,13 @@ class WordVectors:
             raise ValueError("n_similarity takes two lists of words; got a str")
         if not len(words_a) or not len(words_b):
             raise ValueError("n_similarity needs two non-empty word lists")
-        mean_a = self._vectors[[self.get_index(w) for w in words_a]].mean(axis=0)
-        mean_b = self._vectors[[self.get_index(w) for w in words_b]].mean(axis=0)
+        mean_a = self._vectors[[self._row(w) for w in words_a]].mean(axis=0)
+        mean_b = self._vectors[[self._row(w) for w in words_b]].mean(axis=0)
         denom = float(np.linalg.norm(mean_a) * np.linalg.norm(mean_b))
-        return float(mean_a @ mean_b) / denom if denom else 0.0
+        if not denom:
+            raise ValueError("n_similarity: the mean vector of one word list is zero (its "
+                             "vectors cancel out): no cosine is defined")
+        return float(mean_a @ mean_b) / denom
 
     def distances(self, word: str, others: Sequence[str] | None = None) -> np.ndarray:
         """Cosine distances ``1 - cos`` from ``word`` to ``others`` (default: every word).
@@ -155,8 +195,11 @@ class WordVectors:
         [1.0, 2.0]
         """
         unit = self.unit_vectors
-        target = unit if not others else unit[[self.get_index(w) for w in others]]
-        return (1.0 - target @ unit[self.get_index(word)]).astype(np.float32)
+        target = unit if not others else unit[[self._row(w) for w in others]]
+        dist = (1.0 - target @ unit[self._row(word)]).astype(np.float32)
+        if not others and self.unusable_rows.size:
+            dist[self.unusable_rows] = np.inf  # never closer than any word
+        return dist
 
     def closer_than(self, a: str, b: str) -> list[str]:
         """Words closer to ``a`` than ``b`` is (``a`` itself excluded), in vocabulary order.
@@ -166,7 +209,7 @@ class WordVectors:
         ['x']
         """
         dist = self.distances(a)
-        ia, ib = self.get_index(a), self.get_index(b)
+        ia, ib = self.get_index(a), self._row(b)
         return [self.index_to_key[i] for i in np.flatnonzero(dist < dist[ib]) if i != ia]
 
     def rank(self, a: str, b: str) -> int:
@@ -187,7 +230,7 @@ class WordVectors:
         """
         if isinstance(words, str) or not len(words):
             raise ValueError(f"doesnt_match needs a non-empty list of words; got {words!r}")
-        unit = self.unit_vectors[[self.get_index(w) for w in words]]
+        unit = self.unit_vectors[[self._row(w) for w in words]]
         mean = unit.mean(axis=0)
         norm = np.linalg.norm(mean)
         scores = unit @ (mean / norm if norm else mean)
@@ -236,7 +279,8 @@ class WordVectors:
 
     def similar_by_vector(self, vector: np.ndarray, topn: int = 10,
                           restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-        """Nearest words to a raw vector, by cosine."""
+        """Nearest words to a raw vector, by cosine (``ValueError`` for a zero or
+        non-finite vector, which has no direction)."""
         vector = np.asarray(vector, dtype=np.float32)
         if vector.shape != (self.vector_size,):
             raise ValueError(f"vector must have shape ({self.vector_size},); got {vector.shape}")
@@ -292,7 +336,13 @@ class WordVectors:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], mmap: str | None = None) -> WordVectors:
-        """Load a native model; ``mmap="r"`` maps the matrix instead of reading it."""
+        """Load a native model; ``mmap="r"`` maps the matrix instead of reading it.
+
+        With ``mmap``, the file must not be truncated or rewritten in place while the
+        model is in use: the operating system then kills the process (SIGBUS) at the
+        next read of a page that is gone.  wordvec's own saves never do that (they write
+        a new file and rename it into place, so a mapped model keeps the old file).
+        """
         matrix, header = _io.load_native(path, mmap=mmap)
         return cls(matrix, header["words"], header.get("counts"), header.get("params"),
                    header.get("stats"))
