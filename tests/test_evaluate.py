@@ -35,6 +35,19 @@ def test_read_similarity_formats(tmp_path):
     path.write_text("cat dog 7.5\ncar bus\n")
     with pytest.raises(FormatError, match=r"s\.txt: line 2: expected 3 fields"):
         read_similarity(path)
+    for bad in ("nan", "inf", "-1e999"):
+        path.write_text(f"cat dog 7.5\ncar bus {bad}\n")
+        with pytest.raises(FormatError, match=rf"s\.txt: line 2: score '{bad}' is not a finite"):
+            read_similarity(path)
+
+
+def test_zero_vector_words_count_as_unknown_in_evaluation(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text("a b 1\na c 2\nb c 3\nz a 4\n")
+    wv = WordVectors(np.array([[1, 0], [0.8, 0.6], [0, 1], [0, 0]]), ["a", "b", "c", "z"])
+    with pytest.warns(UserWarning, match="zero or non-finite vector"):
+        result = evaluate_similarity(wv, path, case_insensitive=False)
+    assert (result.n_scored, result.n_unknown) == (3, 1)
 
 
 def test_read_analogies_formats(tmp_path):

@@ -253,3 +253,23 @@ def test_sklearn_estimator_checks(estimator: EmbeddingVectorizer, check: object)
         # the checks' random count matrices include all-zero rows
         warnings.simplefilter("ignore", EmptyDocumentWarning)
         check(estimator)  # type: ignore[operator]
+
+
+def test_mixed_documents_name_the_first_bad_one():
+    wv = WordVectors(np.eye(3, dtype=np.float32), ["a", "b", "c"])
+    with pytest.raises(ValueError, match="must all be str .raw text.*document 1 is NoneType"):
+        EmbeddingVectorizer(wv).fit_transform(["a b", None])
+    with pytest.raises(ValueError, match="lists of str tokens.*document 1 is list"):
+        EmbeddingVectorizer(wv).fit_transform([["a"], ["b", 3]])
+
+
+@pytest.mark.filterwarnings("ignore::wordvec.vectors.UnusableVectorWarning")
+def test_a_nan_vector_never_reaches_the_features():
+    vectors = np.array([[np.nan, 1, 1], [1, 2, 3], [0, 1, 0]], dtype=np.float32)
+    wv = WordVectors(vectors, ["a", "b", "c"], counts=[5, 3, 2])
+    for pooling in ("mean", "tfidf", "sif", "maxmin"):
+        out = EmbeddingVectorizer(wv, pooling=pooling).fit_transform([["a", "b"], ["c", "a"]])
+        assert np.isfinite(out).all(), pooling
+    clean = WordVectors(vectors[1:], ["b", "c"])
+    np.testing.assert_allclose(EmbeddingVectorizer(wv).fit_transform([["a", "b"]]),
+                               EmbeddingVectorizer(clean).fit_transform([["b"]]), rtol=1e-6)

@@ -164,6 +164,9 @@ def read_similarity(path: str | os.PathLike[str]) -> list[tuple[str, str, float]
                 continue
             raise FormatError(f"{path}: line {line_no}: score {fields[2]!r} is not a number"
                               ) from None
+        if not np.isfinite(score):
+            raise FormatError(f"{path}: line {line_no}: score {fields[2]!r} is not a finite "
+                              "number")
         seen_data = True
         pairs.append((fields[0], fields[1], score))
     if not pairs:

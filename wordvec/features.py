@@ -94,6 +94,9 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
         Columns of the count matrix seen in ``fit`` (only when fitted on one).
     n_empty_fit_ : int
         Training documents with no known word.
+    nonfinite_rows_ : ndarray of int
+        Words of the model whose vector holds a NaN or infinity: they count as unknown
+        words (one of them would make a row of NaN features).
 
     Examples
     --------
@@ -181,6 +184,7 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
                 delattr(self, name)
         self.vectors_ = wv
         self.tokenizer_ = _model_tokenizer(wv)
+        self.nonfinite_rows_ = np.flatnonzero(~np.isfinite(np.asarray(wv.vectors)).all(axis=1))
         counts = self._counts(X, reset=True)
         n_docs = counts.shape[0]
         if self.pooling == "tfidf":
@@ -219,7 +223,7 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
                                  f"{len(wv)} words")
             matrix.resize((matrix.shape[0], len(wv)))
             matrix.eliminate_zeros()
-            return matrix
+            return _without_rows(matrix, self.nonfinite_rows_)
         if not docs:
             raise ValueError(f"{type(self).__name__} needs at least one document; got 0")
         if kind == "text":
@@ -240,7 +244,7 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
                                 (rows, np.asarray(ids, dtype=np.int64))),
                                shape=(len(docs), len(wv)))
         matrix.sum_duplicates()
-        return matrix
+        return _without_rows(matrix, self.nonfinite_rows_)
 
     # -- pooling ------------------------------------------------------------------------
     def _pool(self, counts: sp.csr_matrix) -> tuple[np.ndarray, int]:
@@ -429,7 +433,25 @@ def _document_kind(X: Any) -> tuple[str, list[Any] | None]:
         if all(isinstance(d, (list, tuple, np.ndarray)) and all(isinstance(t, str) for t in d)
                for d in docs):
             return "tokens", docs
+        first = docs[0] if docs else None
+        if isinstance(first, str) or (isinstance(first, (list, tuple)) and first
+                                      and isinstance(first[0], str)):
+            bad = next(i for i, d in enumerate(docs) if not (
+                isinstance(d, str) if isinstance(docs[0], str) else
+                isinstance(d, (list, tuple, np.ndarray)) and all(isinstance(t, str) for t in d)))
+            kind = "str (raw text)" if isinstance(docs[0], str) else "lists of str tokens"
+            raise ValueError(f"documents must all be {kind}, as the first one is; document "
+                             f"{bad} is {type(docs[bad]).__name__}: {str(docs[bad])[:60]!r}")
     return "matrix", None
+
+
+def _without_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
+    """The counts without the words of ``rows`` (those whose vector is not finite: one
+    NaN would make every document that holds the word a row of NaN features)."""
+    if rows.size:
+        matrix.data[np.isin(matrix.indices, rows)] = 0
+        matrix.eliminate_zeros()
+    return matrix
 
 
 def _warn_empty(n_empty: int, n_docs: int) -> None:
