@@ -92,3 +92,33 @@ def test_native_round_trip(wv, tmp_path):
         assert np.array_equal(back.vectors, wv.vectors)
         assert back.params == {"dim": 6} and back.counts[0] == 39
         assert back.most_similar("w1", topn=3) == wv.most_similar("w1", topn=3)
+
+
+@pytest.mark.parametrize("args, message", [
+    ((np.eye(4), "abcd"), "single str"),
+    ((np.eye(2), [1, 2]), r"words must be str; got 1 \(int\)"),
+    ((np.eye(2) * 1j, ["a", "b"]), "must hold real numbers; got dtype complex"),
+    ((np.zeros((2, 0)), ["a", "b"]), "at least one column"),
+    ((np.eye(2), ["a"]), "1 words for 2 vectors"),
+    ((np.eye(2), ["a", "a"]), "duplicate word 'a'"),
+])
+def test_constructor_checks_its_arguments(args, message):
+    with pytest.raises(ValueError, match=message):
+        WordVectors(*args)
+
+
+@pytest.mark.parametrize("counts, message", [
+    ([1], r"2 non-negative integers, one per word; got shape \(1,\)"),
+    ([1, -1], "non-negative"), ("ab", "got a str"), ([1.5, 2], "whole numbers"),
+    ([np.nan, 1], "whole numbers")])
+def test_counts_are_checked(counts, message):
+    with pytest.raises(ValueError, match=message):
+        WordVectors(np.eye(2), ["a", "b"], counts=counts)
+    assert WordVectors(np.eye(2), ["a", "b"], counts=[3.0, 1]).counts.tolist() == [3, 1]
+
+
+def test_params_must_be_dicts_and_indexing_names_the_type():
+    with pytest.raises(ValueError, match="params must be a dict; got list"):
+        WordVectors(np.eye(2), ["a", "b"], params=[1])
+    with pytest.raises(TypeError, match="index with a word .str. or a list of words; got int"):
+        WordVectors(np.eye(2), ["a", "b"])[1]

@@ -54,20 +54,34 @@ class WordVectors:
                  params: dict[str, Any] | None = None,
                  stats: dict[str, Any] | None = None) -> None:
         vectors = np.asarray(vectors)
-        if vectors.ndim != 2:
-            raise ValueError(f"vectors must be a 2-D array; got shape {vectors.shape}")
+        if vectors.ndim != 2 or vectors.shape[1] < 1:
+            raise ValueError(f"vectors must be a 2-D array with at least one column; got "
+                             f"shape {vectors.shape}")
+        if vectors.dtype.kind not in "biuf":
+            raise ValueError(f"vectors must hold real numbers; got dtype {vectors.dtype}")
         if vectors.dtype != np.float32:
             vectors = vectors.astype(np.float32)
+        if isinstance(words, (str, bytes)):
+            raise ValueError("words must be a sequence of str, one per row; got a single "
+                             f"{type(words).__name__}")
+        words = list(words)
         if len(words) != vectors.shape[0]:
             raise ValueError(f"{len(words)} words for {vectors.shape[0]} vectors")
-        self.index_to_key = list(words)
+        bad = next((w for w in words if not isinstance(w, str)), None)
+        if bad is not None:
+            raise ValueError(f"words must be str; got {bad!r} ({type(bad).__name__})")
+        counts = _check_counts(counts, len(words))
+        for name, value in (("params", params), ("stats", stats)):
+            if value is not None and not isinstance(value, dict):
+                raise ValueError(f"{name} must be a dict; got {type(value).__name__}")
+        self.index_to_key = words
         self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
         if len(self.key_to_index) != len(self.index_to_key):
             seen: set[str] = set()
             dup = next(w for w in self.index_to_key if w in seen or seen.add(w))  # type: ignore[func-returns-value]
             raise ValueError(f"duplicate word {dup!r} in vocabulary")
         self._vectors = vectors
-        self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
+        self.counts = counts
         self.params = dict(params or {})
         self.stats = dict(stats or {})
         self._unit: np.ndarray | None = None
@@ -105,6 +119,9 @@ class WordVectors:
             raise KeyError(f"word {word!r} not in vocabulary") from None
 
     def __getitem__(self, words: str | Sequence[str]) -> np.ndarray:
+        if not isinstance(words, (str, list, tuple, np.ndarray)):
+            raise TypeError(f"index with a word (str) or a list of words; got "
+                            f"{type(words).__name__}")
         if isinstance(words, str):
             out = self._vectors[self.get_index(words)]
         else:
@@ -346,3 +363,21 @@ class WordVectors:
         matrix, header = _io.load_native(path, mmap=mmap)
         return cls(matrix, header["words"], header.get("counts"), header.get("params"),
                    header.get("stats"))
+
+
+def _check_counts(counts: Sequence[int] | np.ndarray | None, n: int) -> np.ndarray | None:
+    """Corpus counts as int64, one non-negative whole number per word, or None."""
+    if counts is None:
+        return None
+    if isinstance(counts, (str, bytes)):
+        raise ValueError(f"counts must be {n} non-negative integers; got a str")
+    arr = np.asarray(counts)
+    if arr.shape != (n,):
+        raise ValueError(f"counts must be {n} non-negative integers, one per word; got "
+                         f"shape {arr.shape}")
+    if arr.dtype.kind == "f" and arr.size and not (np.isfinite(arr).all()
+                                                    and (arr == np.round(arr)).all()):
+        raise ValueError("counts must be whole numbers; got a fraction, NaN or infinity")
+    if arr.dtype.kind not in "biuf" or (arr.size and arr.min() < 0):
+        raise ValueError("counts must be non-negative integers")
+    return arr.astype(np.int64)
