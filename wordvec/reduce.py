@@ -874,6 +874,12 @@ def embed(u: np.ndarray, s: np.ndarray, vt: np.ndarray, *, eig: float = 0.5,
                                  low=0.0)
     check_bool("add_contexts", add_contexts)
     check_bool("normalize_parts", normalize_parts)
+    u, s, vt = np.asarray(u), np.asarray(s), np.asarray(vt)
+    if u.ndim != 2 or s.shape != (u.shape[1],) or vt.ndim != 2 or vt.shape[0] != s.size:
+        raise ValueError(f"embed needs U (m, k), S (k,) and Vt (k, n) from truncated_svd; got "
+                         f"shapes {u.shape}, {s.shape}, {vt.shape}")
+    if s.size and (not np.isfinite(s).all() or s.min() < 0):
+        raise ValueError("singular values must be finite and non-negative")
     weights = (s.astype(np.float64) ** eig).astype(np.float32)
     vectors = u * weights
     if add_contexts:
