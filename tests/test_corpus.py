@@ -5,6 +5,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import os
 import warnings
 from pathlib import Path
 
@@ -122,3 +123,126 @@ def test_nltk_corpus_by_name() -> None:
     assert len(docs) == c.stats.files == 65
     assert "congress" in docs[0].lower()
     assert "truman's" in " ".join(docs[0].lower().split())  # raw text, not NLTK tokens
+
+
+# -- hostile input ----------------------------------------------------------------------------
+is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _gzip_bad_deflate() -> bytes:
+    good = gzip.compress(b"hello world\n" * 100)
+    return good[:10] + bytes(b ^ 0x55 for b in good[10:-8]) + good[-8:]
+
+
+@pytest.mark.parametrize("name, data, match", [
+    ("bad.gz", _gzip_bad_deflate(), r"bad\.gz: cannot read \(damaged compressed data"),
+    ("cut.gz", gzip.compress(b"hello world\n" * 100)[:-12], r"cut\.gz: cannot read \(truncat"),
+    ("cut.bz2", bz2.compress(b"hello world\n" * 100)[:-10], r"cut\.bz2: cannot read \(trunc"),
+    ("bad.bz2", b"BZh9" + b"\x00" * 40, r"bad\.bz2: cannot read \(damaged compressed data"),
+    ("cut.xz", lzma.compress(b"hello world\n" * 100)[:-10], r"cut\.xz: cannot read"),
+    ("bad.xz", lzma.compress(b"x")[:12] + b"\x00" * 40, r"bad\.xz: cannot read \(damaged"),
+])
+def test_damaged_compressed_files_name_the_file(tmp_path: Path, name: str, data: bytes,
+                                                match: str) -> None:
+    f = tmp_path / name
+    f.write_bytes(data)
+    with pytest.raises(CorpusError, match=match):
+        list(Corpus(f))
+
+
+def test_damaged_file_read_by_a_worker_is_one_corpus_error(tmp_path: Path) -> None:
+    import wordvec
+    (tmp_path / "good.txt").write_text("some words here\n" * 50)
+    (tmp_path / "bad.gz").write_bytes(_gzip_bad_deflate())
+    with pytest.raises(CorpusError, match=r"bad\.gz: cannot read \(damaged compressed data"):
+        wordvec.count(Corpus(tmp_path), n_jobs=2, min_count=1, progress=False)
+
+
+def test_device_and_fifo_are_refused_without_reading(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match=r"'/dev/zero' is not a regular file or folder"):
+        Corpus("/dev/zero")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(CorpusError, match=r"pipe\.txt' is not a regular file or folder"):
+        Corpus(fifo)
+    with pytest.raises(CorpusError, match=r"pipe\.txt: not a regular file"):
+        list(iter_file(fifo))  # no hang: refused before open()
+    (tmp_path / "a.txt").write_text("inside\n")
+    assert list(Corpus(tmp_path)) == ["inside"]  # the FIFO in the folder is skipped
+
+
+def test_empty_files_binary_files_and_links(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert list(Corpus(tmp_path / "empty.txt")) == []
+    folder = tmp_path / "empties"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"")
+    (folder / "b.txt").write_bytes(b"\n\n")
+    assert list(Corpus(folder)) == []
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01ab\xff\xfe\n")
+    c = Corpus(binary)
+    assert list(c) == ["\x00\x01ab\ufffd\ufffd"]  # NUL is valid UTF-8; bad bytes replaced
+    assert c.stats.replaced_characters == 2 and c.stats.replaced_in == [str(binary)]
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(CorpusNotFoundError, match=r"loop' is a symbolic link to nothing"):
+        Corpus(loop)
+    (folder / "self").symlink_to(folder)  # a link to a folder inside it is not followed
+    assert list(Corpus(folder)) == []
+
+
+@pytest.mark.skipif(is_root, reason="root reads any file")
+def test_unreadable_file_names_it(tmp_path: Path) -> None:
+    f = tmp_path / "secret.txt"
+    f.write_text("x\n")
+    f.chmod(0)
+    with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(permission denied\)"):
+        Corpus(f)
+    with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(Permission denied\)"):
+        list(iter_file(f))
+
+
+def test_parameters_checked() -> None:
+    with pytest.raises(ValueError, match="glob must be a non-empty str such as"):
+        Corpus(["text"], glob="")
+    with pytest.raises(ValueError, match="progress must be True or False; got 'yes'"):
+        Corpus(["text"], progress="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="byte_range must be"):
+        list(iter_file(__file__, byte_range=(5, 2)))
+    from wordvec.corpus import plain_pieces
+    with pytest.raises(ValueError, match="piece_bytes must be an integer >= 1; got 0"):
+        plain_pieces(__file__, 0)
+    with pytest.raises(CorpusNotFoundError, match="is not an existing file"):
+        Corpus("nul\x00byte")
+    with pytest.raises(CorpusError, match=r"corpus must be a path, .* got bytes"):
+        Corpus(b"corpus.txt")
+
+
+def test_token_list_documents_hold_str() -> None:
+    with pytest.raises(CorpusError, match=r"document 2 holds list \(\['a', 'b'\]\)"):
+        list(Corpus([["ok"], [["a", "b"]]]))
+    with pytest.raises(CorpusError, match=r"must yield str .* got bytes \(document 1\)"):
+        list(Corpus([b"bytes"]))
+
+
+def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same paths as test_unreadable_file_names_it, also where the tests run as root
+    f = tmp_path / "secret.txt"
+    f.write_text("x\n")
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(permission denied\)"):
+        Corpus(f)
+    with pytest.raises(CorpusError, match=r"folder .* cannot be read \(permission denied\)"):
+        Corpus(tmp_path)
+    monkeypatch.undo()
+    import builtins
+    real_open = builtins.open
+
+    def deny(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(file) == str(f):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", deny)
+    with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(Permission denied\)"):
+        list(iter_file(f))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,133 @@ def test_nltk_movie_reviews() -> None:
 def test_nltk_corpus_without_categories() -> None:
     with pytest.raises(CorpusError, match="has no categories"):
         load_nltk("abc")
+
+
+# -- hostile input ----------------------------------------------------------------------------
+is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def test_csv_utf8_bom_header_is_dropped(tmp_path: Path) -> None:
+    path = write(tmp_path / "bom.csv", b"\xef\xbb\xbftext,label\ngood,pos\n")
+    data = load_table(path)
+    assert data.texts == ["good"] and data.labels == ["pos"]
+    tsv = write(tmp_path / "bom.tsv", b"\xef\xbb\xbftext\tlabel\ngood\tpos\n")
+    assert load_labelled(tsv).labels == ["pos"]
+
+
+def test_csv_bad_byte_names_its_own_line(tmp_path: Path) -> None:
+    # past the first block a text-mode reader decodes ahead: the line must still be right
+    rows = "".join(f"review number {i},pos\n" for i in range(2000))
+    path = write(tmp_path / "d.csv", ("text,label\n" + rows).encode() + b"bad \xff,neg\n")
+    offset = len(("text,label\n" + rows).encode()) + 4
+    with pytest.raises(FormatError, match=rf"d\.csv:2002: not UTF-8 \(byte {offset} of"):
+        load_table(path)
+
+
+@pytest.mark.parametrize("content, match", [
+    (b"text,label\ngreat, really,pos\n", r"d\.csv:2: expected 2 fields separated by ',' \(as "
+                                         r"in the header\); got 3 \(quote a field"),
+    (b"", r"d\.csv: no labelled row \(the file is empty\)"),
+    (b"text,label\ngood,pos\n\"open quote,neg\nmore\n", r"d\.csv:3: a quoted field is not "
+                                                        r"closed before the end of the file"),
+    (b'text,label\n"good"x,pos\n', r"d\.csv:2: ',' expected after '\"'"),
+    (b"text,text,label\ngood,bad,pos\n", r"d\.csv:1: the header names column 'text' 2 times"),
+    (b"text,label\n,pos\n", r"d\.csv:2: empty text"),
+    (b"text,label\ngood,\n", r"d\.csv:2: empty label"),
+])
+def test_csv_more_bad_files(tmp_path: Path, content: bytes, match: str) -> None:
+    path = write(tmp_path / "d.csv", content)
+    with pytest.raises((FormatError, CorpusError), match=match):
+        load_table(path)
+
+
+def test_csv_nul_bytes_cr_endings_and_huge_fields(tmp_path: Path) -> None:
+    import csv
+    path = write(tmp_path / "nul.csv", b"text,label\nnul\x00inside,pos\n")
+    assert load_table(path).texts == ["nul\x00inside"]  # valid UTF-8: kept as text
+    path = write(tmp_path / "cr.csv", b"text,label\rold mac,pos\rsecond,neg\r")
+    data = load_table(path)
+    assert data.labels == ["pos", "neg"] and data.sources[1].endswith("cr.csv:3")
+    limit = csv.field_size_limit()
+    big = "word " * 100_000  # beyond csv's default field limit of 131072 characters
+    path = write(tmp_path / "big.csv", f'text,label\n"{big}",pos\n')
+    assert load_table(path).texts == [big]
+    assert csv.field_size_limit() == limit  # the global limit is restored
+
+
+def test_table_parameters_checked(tmp_path: Path) -> None:
+    path = write(tmp_path / "d.csv", "text,label\ngood,pos\n")
+    with pytest.raises(ValueError, match=r"delimiter must be one character .*got ';;'"):
+        load_table(path, delimiter=";;")
+    with pytest.raises(ValueError, match=r"delimiter must be one character .*got '\"'"):
+        load_table(path, delimiter='"')
+    with pytest.raises(ValueError, match="header must be True or False; got 'yes'"):
+        load_table(path, header="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="text_column='label' and label_column='label' are"):
+        load_table(path, text_column="label")
+    with pytest.raises(ValueError, match="text_column must be a column name or a position"):
+        load_table(path, text_column=1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="path must be a str or os.PathLike; got int"):
+        load_table(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="source must be a path or an NLTK corpus name"):
+        load_labelled(None)  # type: ignore[arg-type]
+
+
+def test_not_a_regular_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(CorpusError, match=r"pipe\.csv' is not a regular file"):
+        load_table(fifo)  # and does not block on the FIFO
+    with pytest.raises(CorpusError, match=r"pipe\.csv' is not a regular file or folder"):
+        load_labelled(fifo)
+    with pytest.raises(CorpusError, match=r"'/dev/zero' is not a regular file"):
+        load_table("/dev/zero")
+    with pytest.raises(CorpusError, match=r"pipe\.csv' is not a folder"):
+        load_folders(fifo)
+
+
+def test_folders_label_str_empty_document_and_bom(tmp_path: Path) -> None:
+    write(tmp_path / "pos" / "1.txt", b"\xef\xbb\xbfgreat")
+    write(tmp_path / "neg" / "1.txt", "dull")
+    data = load_folders(tmp_path, labels="pos")  # one str is one label, not 'p', 'o', 's'
+    assert data.labels == ["pos"] and data.texts == ["great"]
+    with pytest.raises(ValueError, match=r"labels must be a str or a non-empty sequence"):
+        load_folders(tmp_path, labels=[])
+    with pytest.raises(ValueError, match=r"labels must not repeat a name; got 'pos' twice"):
+        load_folders(tmp_path, labels=["pos", "neg", "pos"])
+    with pytest.raises(ValueError, match="glob must be a non-empty str"):
+        load_folders(tmp_path, glob="")
+    write(tmp_path / "neg" / "2.txt", " \n ")
+    with pytest.raises(FormatError, match=r"neg/2\.txt: empty text"):
+        load_folders(tmp_path)
+
+
+@pytest.mark.skipif(is_root, reason="root reads any file")
+def test_folders_unreadable_file(tmp_path: Path) -> None:
+    f = write(tmp_path / "pos" / "1.txt", "great")
+    f.chmod(0)
+    with pytest.raises(CorpusError, match=r"1\.txt: cannot read \(Permission denied\)"):
+        load_folders(tmp_path)
+
+
+@pytest.mark.shared
+@needs_shared(NLTK_DATA / "corpora" / "movie_reviews.zip")
+def test_nltk_categories_as_one_str() -> None:
+    assert load_nltk("movie_reviews", categories="pos").class_counts() == {"pos": 1000}
+    with pytest.raises(ValueError, match=r"categories must be among 'neg', 'pos'; got 'po'"):
+        load_nltk("movie_reviews", categories="po")
+    with pytest.raises(ValueError, match=r"categories must be a str or a non-empty sequence"):
+        load_nltk("movie_reviews", categories=[])
+    with pytest.raises(ValueError, match=r"categories must be a str or a sequence of str; got"):
+        load_nltk("movie_reviews", categories=3)  # type: ignore[arg-type]
+
+
+def test_folders_unreadable_file_simulated(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "pos" / "1.txt", "great")
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    with pytest.raises(CorpusError, match=r"1\.txt: cannot read \(Permission denied\)"):
+        load_folders(tmp_path)

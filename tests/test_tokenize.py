@@ -130,3 +130,43 @@ def test_type_index_with_and_without_kernels() -> None:
         assert index.words(1, 3) == ["b", "a" * 20]
         blob, ends = index.packed(0, 3)
         assert blob == "éb".encode() + b"a" * 20 and ends.tolist() == [2, 3, 23]
+
+
+# -- custom tokenizers that return the wrong thing ---------------------------------------------
+def _returns_str(text: str) -> str:
+    return text
+
+
+def _returns_ints(text: str) -> list[int]:
+    return [len(w) for w in text.split()]
+
+
+@pytest.mark.parametrize("tokenizer, match", [
+    (_returns_str, r"tokenizer <function _returns_str .*> must return a list of str tokens; "
+                   r"for the document 'a cat' it returned str 'a cat'"),
+    (_returns_ints, r"tokenizer <function _returns_ints .*> must return a list of str "
+                    r"tokens; .* it returned a list holding int 1"),
+    (lambda text: None, r"must return a list of str tokens; .* it returned NoneType None"),
+])
+def test_tokenizer_returning_wrong_types(tokenizer, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        TokenIds(tokenizer)(["a cat"])
+    import wordvec
+    with pytest.raises(ValueError, match=match):
+        wordvec.count(["a cat"], tokenizer=tokenizer, min_count=1, progress=False)
+
+
+def test_tokenizer_returning_tuple_or_generator_is_fine() -> None:
+    ids, n = TokenIds(lambda t: (w for w in t.split()))(["a b a", "b"])
+    assert ids.tolist() == [0, 1, 0, SEPARATOR, 1, SEPARATOR] and n == 4
+    ids, n = TokenIds(lambda t: tuple(t.split()))(["a b"])
+    assert n == 2
+
+
+def test_tokenizer_parameters_checked() -> None:
+    with pytest.raises(ValueError, match="lowercase must be True or False; got 'no'"):
+        Tokenizer(lowercase="no")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="text must be a str; got bytes"):
+        Tokenizer()(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="tokenizer must be a callable str -> list"):
+        TokenIds("not callable")  # type: ignore[arg-type]

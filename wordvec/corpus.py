@@ -12,6 +12,14 @@ streams: memory does not grow with the size of the corpus.
 * a named corpus from ``corpora/catalog.json``: NLTK corpora (one document per NLTK
   file) and local folders;
 * any iterable of ``str`` or of ``list[str]``.
+
+Files are read as UTF-8; an undecodable byte (a binary file, another encoding) becomes
+U+FFFD and is counted in :class:`ReadStats` (``replaced_characters``, ``replaced_in``),
+so one bad byte does not stop a long build.  A file that cannot be read at all (a
+damaged or truncated ``.gz``/``.bz2``/``.xz``, no permission) raises
+:class:`~wordvec.errors.CorpusError` naming it; a path that is neither a regular file
+nor a folder (a FIFO, a device such as ``/dev/zero``) is refused before any read, since
+reading it could block or never end.
 """
 
 from __future__ import annotations
@@ -21,8 +29,10 @@ import gzip
 import json
 import lzma
 import os
+import stat
 import sys
 import warnings
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +48,10 @@ Document = Union[str, list[str]]
 
 _OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open,
                                            ".xz": lzma.open}
+#: What reading a file may raise: the file system's errors, and each compression's
+#: own on damaged data (gzip: zlib.error, BadGzipFile (an OSError) and EOFError when
+#: truncated; bz2: OSError and EOFError; xz: LZMAError and EOFError).
+_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
 
 @dataclass
@@ -97,6 +111,9 @@ class Corpus:
     def __init__(self, *sources: Any, glob: str = "*", progress: bool = False) -> None:
         if not sources:
             raise CorpusError("no corpus given: name at least one file, folder or corpus")
+        _check_glob(glob)
+        if not isinstance(progress, bool):
+            raise ValueError(f"progress must be True or False; got {progress!r}")
         self.sources = sources
         self.glob = glob
         self.progress = progress
@@ -117,10 +134,19 @@ class Corpus:
                     yield from iter_file(path, self.stats)
             else:
                 for doc in src:
-                    if not isinstance(doc, (str, list, tuple)):
-                        raise CorpusError(
-                            "a corpus iterable must yield str (text) or list[str] (tokens); "
-                            f"got {type(doc).__name__}")
+                    if not isinstance(doc, str):
+                        if not isinstance(doc, (list, tuple)):
+                            raise CorpusError(
+                                "a corpus iterable must yield str (text) or list[str] "
+                                f"(tokens); got {type(doc).__name__} (document "
+                                f"{self.stats.documents + 1})")
+                        # the first token only: O(1) a document, and it catches the usual
+                        # mistakes (a list of sentences, of ids, of bytes)
+                        if doc and not isinstance(doc[0], str):
+                            raise CorpusError(
+                                "a token-list document must hold str tokens; document "
+                                f"{self.stats.documents + 1} holds {type(doc[0]).__name__} "
+                                f"({doc[0]!r:.60})")
                     self.stats.documents += 1
                     yield doc if not isinstance(doc, tuple) else list(doc)
 
@@ -176,10 +202,20 @@ class _NltkSource:
 
 def resolve(source: Any, *, glob: str = "*") -> Any:
     """Turn one source into a list of files, an NLTK source, or the iterable itself."""
+    _check_glob(glob)
     if isinstance(source, (str, os.PathLike)):
+        if isinstance(source, str) and not source:
+            raise CorpusNotFoundError("corpus '' is empty: name a file, folder or corpus")
         path = Path(source).expanduser()
-        if path.exists():
+        try:
+            exists, link = path.exists(), path.is_symlink()
+        except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+            exists, link = False, False
+        if exists:
             return _files_of(path, glob)
+        if link:
+            raise CorpusNotFoundError(f"corpus {str(path)!r} is a symbolic link to nothing "
+                                      f"(a missing target, or a loop of links)")
         name = str(source)
         if name.startswith("nltk:"):
             return _NltkSource(name[5:])
@@ -200,6 +236,10 @@ def resolve(source: Any, *, glob: str = "*") -> Any:
         raise CorpusNotFoundError(
             f"corpus {name!r} was not found at {', '.join(entry.get('paths', []))}. "
             f"{entry.get('get', '')}")
+    if isinstance(source, (bytes, bytearray)):
+        raise CorpusError(f"corpus must be a path, a corpus name or an iterable of documents; "
+                          f"got {type(source).__name__} (decode text to str; give a path as "
+                          f"str)")
     if isinstance(source, Corpus):
         return source
     if isinstance(source, Iterable):
@@ -244,12 +284,38 @@ def _caller_stacklevel() -> int:
     return level
 
 
+def _check_glob(glob: Any) -> None:
+    if not isinstance(glob, str) or not glob:
+        raise ValueError(f"glob must be a non-empty str such as '*.txt'; got {glob!r}")
+
+
 def _files_of(path: Path, glob: str) -> list[Path]:
-    if path.is_file():
+    """The regular files of ``path`` (itself, or below it matching ``glob``).
+
+    A FIFO, socket or device (``/dev/zero``) is refused: reading it could block or never
+    end.  Inside a folder such entries, hidden files and symbolic links to folders
+    (which could loop) are skipped.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+    if stat.S_ISREG(mode):
+        if not os.access(path, os.R_OK):
+            raise CorpusError(f"{path}: cannot read (permission denied)")
         return [path]
-    files = sorted(p for p in path.rglob(glob)
-                   if p.is_file() and not any(part.startswith(".")
-                                              for part in p.relative_to(path).parts))
+    if not stat.S_ISDIR(mode):
+        raise CorpusError(f"corpus {str(path)!r} is not a regular file or folder (a FIFO, "
+                          f"socket or device cannot be read as a corpus)")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise CorpusError(f"folder {str(path)!r} cannot be read (permission denied)")
+    try:
+        files = sorted(p for p in path.rglob(glob)
+                       if p.is_file() and not any(part.startswith(".")
+                                                  for part in p.relative_to(path).parts))
+    except (OSError, ValueError) as exc:
+        raise CorpusError(f"folder {str(path)!r} cannot be listed with glob {glob!r} "
+                          f"({exc})") from None
     if not files:
         raise CorpusError(f"folder {str(path)!r} holds no file matching glob {glob!r}")
     return files
@@ -283,6 +349,8 @@ def plain_pieces(path: str | os.PathLike[str], piece_bytes: int) -> list[tuple[i
     file.  Any other file is one piece ``(0, -1)`` (to the end).
     """
     path = Path(path)
+    if isinstance(piece_bytes, bool) or not isinstance(piece_bytes, int) or piece_bytes < 1:
+        raise ValueError(f"piece_bytes must be an integer >= 1; got {piece_bytes!r}")
     if path.suffix.lower() in _OPENERS:
         return [(0, -1)]
     try:
@@ -303,7 +371,7 @@ def plain_pieces(path: str | os.PathLike[str], piece_bytes: int) -> list[tuple[i
                     break
                 cuts.append(fh.tell())
     except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc})") from exc
+        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
     cuts.append(size)
     return list(zip(cuts[:-1], cuts[1:]))
 
@@ -319,9 +387,21 @@ def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None,
     """
     path = Path(path)
     stats = stats if stats is not None else ReadStats()
+    if not (isinstance(byte_range, tuple) and len(byte_range) == 2
+            and all(isinstance(b, int) and not isinstance(b, bool) for b in byte_range)
+            and byte_range[0] >= 0 and (byte_range[1] == -1 or byte_range[1] >= byte_range[0])):
+        raise ValueError(f"byte_range must be (start, end) with 0 <= start <= end, or "
+                         f"end = -1 for the end of the file; got {byte_range!r}")
     start, end = byte_range
     if start == 0:
         stats.files += 1
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):  # never block on a FIFO nor read /dev/zero forever
+        raise CorpusError(f"{path}: not a regular file (a FIFO, socket or device cannot be "
+                          f"read as a corpus)")
     try:
         with _open_binary(path) as fh:
             wiki: bool | None = None
@@ -357,5 +437,17 @@ def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None,
             if wiki and buf:  # a last block without </doc>
                 stats.documents += 1
                 yield "\n".join(buf)
-    except (OSError, EOFError, lzma.LZMAError) as exc:
-        raise CorpusError(f"{path}: cannot read ({exc})") from exc
+    except _READ_ERRORS as exc:
+        raise CorpusError(f"{path}: cannot read ({_reason(exc)})") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a file could not be read, in a few words (no path: the message names it)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    if isinstance(exc, EOFError):
+        return f"truncated: {exc}"
+    if isinstance(exc, (zlib.error, lzma.LZMAError, gzip.BadGzipFile)) or \
+            (isinstance(exc, OSError) and "stream" in str(exc)):
+        return f"damaged compressed data: {exc}"
+    return str(exc)

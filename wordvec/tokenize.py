@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import _kernels
-from ._validation import check_choice
+from ._validation import check_bool, check_choice
 
 __all__ = ["Tokenizer", "TokenizerFunc", "TokenIds", "TypeIndex", "WORD_PATTERN",
            "NUMBER_PATTERN", "SEPARATOR"]
@@ -59,7 +59,7 @@ class Tokenizer:
     """
 
     def __init__(self, lowercase: bool = True, numbers: str = "keep") -> None:
-        self.lowercase = lowercase
+        self.lowercase = check_bool("lowercase", lowercase)
         self.numbers = check_choice("numbers", numbers, _NUMBER_POLICIES)
         if numbers == "drop":
             self._regex = re.compile(WORD_PATTERN)
@@ -67,6 +67,8 @@ class Tokenizer:
             self._regex = re.compile(f"{WORD_PATTERN}|{NUMBER_PATTERN}")
 
     def __call__(self, text: str) -> list[str]:
+        if not isinstance(text, str):
+            raise ValueError(f"text must be a str; got {type(text).__name__}")
         if self.lowercase:
             text = text.lower()
         # No match can contain whitespace, so the text is matched piece by piece; a piece
@@ -211,6 +213,8 @@ class TokenIds:
 
     def __init__(self, tokenizer: Callable[[str], list[str]],
                  use_kernels: bool = True) -> None:
+        if not callable(tokenizer):
+            raise ValueError(f"tokenizer must be a callable str -> list[str]; got {tokenizer!r}")
         self.tokenizer = tokenizer
         self.index = TypeIndex(use_kernels=use_kernels and type(tokenizer) is Tokenizer)
         self._lib = _kernels.load() if self.index.compiled else None
@@ -234,6 +238,10 @@ class TokenIds:
             n_tokens = 0
             for doc in docs:
                 tokens = self.tokenizer(doc)
+                if type(tokens) is not list:
+                    tokens = _as_token_list(self.tokenizer, tokens, doc)
+                if tokens and type(tokens[0]) is not str:
+                    _check_tokens(self.tokenizer, tokens, doc)
                 if tokens:
                     n_tokens += len(tokens)
                     parts.append(self.index.ids(tokens))
@@ -262,6 +270,30 @@ class TokenIds:
         return _kernels.tokenize_ids(self._lib, self.index._table, text, doc_ends, side,
                                      side_ends, np.array(counts, dtype=np.int64),
                                      tokenizer.numbers)
+
+
+def _as_token_list(tokenizer: Callable[[str], list[str]], tokens: object,
+                   doc: str) -> list[str]:
+    """A custom tokenizer's result as a list: a tuple or a generator of tokens is fine,
+    a str is not (iterating it would make every character a token, silently)."""
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, (list, tuple)) \
+            and not hasattr(tokens, "__iter__"):
+        raise ValueError(f"tokenizer {tokenizer!r} must return a list of str tokens; for "
+                         f"the document {doc[:40]!r} it returned {type(tokens).__name__} "
+                         f"{tokens!r:.60}")
+    out = list(tokens)  # type: ignore[call-overload]
+    if out and not isinstance(out[0], str):
+        _check_tokens(tokenizer, out, doc)
+    return out
+
+
+def _check_tokens(tokenizer: Callable[[str], list[str]], tokens: Sequence[object],
+                  doc: str) -> None:
+    """Raise unless the first token is a str (checked once a document, not per token)."""
+    if not isinstance(tokens[0], str):
+        raise ValueError(f"tokenizer {tokenizer!r} must return a list of str tokens; for "
+                         f"the document {doc[:40]!r} it returned a list holding "
+                         f"{type(tokens[0]).__name__} {tokens[0]!r:.60}")
 
 
 _SEPARATOR_ARRAY = np.array([SEPARATOR], dtype=np.int32)
