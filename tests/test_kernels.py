@@ -722,7 +722,7 @@ def test_every_input_form_gives_the_same_svd(make) -> None:
 
 def test_bad_coo_and_dtypes_are_refused() -> None:
     a = sp.random(30, 30, density=0.2, format="coo", dtype=np.float32, random_state=2)
-    a.coords[1][0] = 31
+    a.col[0] = 31
     with pytest.raises(ValueError, match=r"column indices must be in \[0, 30\)"):
         truncated_svd(a, 3)
     with pytest.raises(ValueError, match="must hold real numbers; got dtype complex"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -61,25 +62,27 @@ def as_csr(matrix: sp.spmatrix | np.ndarray, name: str = "matrix") -> sp.csr_mat
     ...
     ValueError: matrix must hold finite values; got nan in row 0
     """
+    a: Any
     if sp.issparse(matrix):
-        fmt = matrix.format
+        m: Any = matrix
+        fmt = m.format
         if fmt in ("csr", "csc"):
-            shape = matrix.shape if fmt == "csr" else matrix.shape[::-1]
-            _kernels.check_csr_arrays(name, matrix.indptr, matrix.indices, matrix.data, shape)
+            shape = m.shape if fmt == "csr" else m.shape[::-1]
+            _kernels.check_csr_arrays(name, m.indptr, m.indices, m.data, shape)
         elif fmt == "coo":
-            for axis, idx in enumerate(matrix.coords):
-                if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= matrix.shape[axis]):
+            for axis, idx in enumerate((m.row, m.col)):
+                if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= m.shape[axis]):
                     raise ValueError(f"{name}: {('row', 'column')[axis]} indices must be in "
-                                     f"[0, {matrix.shape[axis]})")
+                                     f"[0, {m.shape[axis]})")
         elif fmt == "bsr":
             try:
-                sp.bsr_matrix((matrix.data, matrix.indices, matrix.indptr),
-                              shape=matrix.shape).check_format(full_check=True)
+                sp.bsr_matrix((m.data, m.indices, m.indptr),
+                              shape=m.shape).check_format(full_check=True)
             except ValueError as exc:
                 raise ValueError(f"{name}: not a valid BSR matrix ({exc})") from None
-        if matrix.dtype.kind not in "biuf":
-            raise ValueError(f"{name} must hold real numbers; got dtype {matrix.dtype}")
-        a = matrix.tocsr() if fmt != "csr" else matrix
+        if m.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must hold real numbers; got dtype {m.dtype}")
+        a = m.tocsr() if fmt != "csr" else matrix
         if a.dtype != np.float32:
             a = a.astype(np.float32)
     else:
