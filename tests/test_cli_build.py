@@ -36,9 +36,9 @@ def test_build_then_query(corpus_file: Path, tmp_path: Path, capsys) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--window", "0"], "wordvec: error: window must be an integer >= 1; got 0"),
+    (["--window", "0"], "wordvec: error: window must be an integer in [1, 1000]; got 0"),
     (["--min-count", "999"], "wordvec: error: min_count=999 removed every word"),
-    (["--eig", "2"], "wordvec: error: eig must be a number >= 0.0 and <= 1.0; got 2.0"),
+    (["--eig", "2"], "wordvec: error: eig must be a finite number >= 0.0 and <= 1.0; got 2.0"),
 ])
 def test_bad_parameters_give_one_line(corpus_file: Path, tmp_path: Path, capsys,
                                       args: list[str], message: str) -> None:

@@ -149,8 +149,8 @@ def test_all_empty_training_documents(wv: WordVectors) -> None:
 @pytest.mark.parametrize("params, match", [
     ({"pooling": "median"}, "pooling must be one of 'mean', 'tfidf', 'sif', 'maxmin'; got 'median'"),
     ({"norm": "l1"}, "norm must be one of 'l2', None; got 'l1'"),
-    ({"sif_a": 0}, "sif_a must be a number > 0; got 0"),
-    ({"sif_a": "x"}, "sif_a must be a number > 0; got 'x'"),
+    ({"sif_a": 0}, "sif_a must be a finite number > 0; got 0"),
+    ({"sif_a": "x"}, "sif_a must be a finite number > 0; got 'x'"),
 ])
 def test_bad_parameters(wv: WordVectors, params: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):

@@ -131,11 +131,11 @@ def test_counts_merge_equals_concatenation() -> None:
 
 
 @pytest.mark.parametrize("params, error, match", [
-    ({"window": 0}, ValueError, r"window must be an integer >= 1; got 0"),
+    ({"window": 0}, ValueError, r"window must be an integer in \[1, 1000\]; got 0"),
     ({"window_weighting": "gauss"}, ValueError,
      r"window_weighting must be one of 'uniform', 'harmonic', 'dynamic'; got 'gauss'"),
-    ({"subsample": -1}, ValueError, r"subsample must be a number >= 0.0 and <= 1.0; got -1"),
-    ({"eig": 3}, ValueError, r"eig must be a number >= 0.0 and <= 1.0; got 3"),
+    ({"subsample": -1}, ValueError, r"subsample must be a finite number >= 0.0 and <= 1.0; got -1"),
+    ({"eig": 3}, ValueError, r"eig must be a finite number >= 0.0 and <= 1.0; got 3"),
     ({"dim": "300"}, ValueError, r"dim must be an integer >= 1; got '300'"),
     ({"windw": 5}, TypeError, r"unknown parameter\(s\) windw; allowed: window"),
     ({"svd_precision": "double"}, ValueError,

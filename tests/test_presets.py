@@ -95,8 +95,8 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"context_weight": -0.5}, r"context_weight must be a number >= 0.0; got -0.5"),
-    ({"context_weight": "half"}, r"context_weight must be a number >= 0.0; got 'half'"),
+    ({"context_weight": -0.5}, r"context_weight must be a finite number >= 0.0; got -0.5"),
+    ({"context_weight": "half"}, r"context_weight must be a finite number >= 0.0; got 'half'"),
     ({"normalize_parts": 1}, r"normalize_parts must be True or False; got 1"),
 ])
 def test_bad_context_parameters(params: dict, message: str) -> None:

@@ -56,7 +56,7 @@ def test_adapt_task_weight_scales_task_counts(general_counts: Path, data: Labell
 
 
 def test_adapt_errors(general_counts: Path, data: LabelledTexts, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="task_weight must be a number > 0; got 0"):
+    with pytest.raises(ValueError, match="task_weight must be a finite number > 0; got 0"):
         adapt(general_counts, data.texts, task_weight=0)
     with pytest.raises(TypeError, match="window"):
         adapt(general_counts, data.texts, window=3)
@@ -89,9 +89,9 @@ def test_models_are_pipelines_with_the_settings() -> None:
     assert params["clf__C"] == 2.0
     with pytest.raises(ValueError, match="pooling must be one of"):
         sentiment_models(wv, pooling="median")
-    with pytest.raises(ValueError, match="nb_C must be a number > 0"):
+    with pytest.raises(ValueError, match="nb_C must be a finite number > 0"):
         sentiment_models(wv, nb_C=0)
-    with pytest.raises(ValueError, match="embedding_weight must be a number >= 0; got -1"):
+    with pytest.raises(ValueError, match="embedding_weight must be a finite number >= 0; got -1"):
         sentiment_models(wv, embedding_weight=-1)
 
 

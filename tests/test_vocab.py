@@ -61,7 +61,7 @@ def test_keep_probabilities_checks_and_zero_total() -> None:
     assert keep_probabilities(np.array([0, 0]), 0.1).tolist() == [1.0, 1.0]  # no 0/0 NaN
     with pytest.raises(ValueError, match="counts must be non-negative integers; got -1"):
         keep_probabilities(np.array([-1, 5]), 0.1)
-    with pytest.raises(ValueError, match="subsample must be a number"):
+    with pytest.raises(ValueError, match="subsample must be a finite number"):
         keep_probabilities(np.array([1, 5]), 2.0)
 
 

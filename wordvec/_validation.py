@@ -43,7 +43,8 @@ def check_float(name: str, value: Any, *, low: float | None = None, high: float 
     """Return ``value`` as a ``float`` or raise ``ValueError`` naming ``name``."""
     if value is None and allow_none:
         return None
-    ok = isinstance(value, Real) and not isinstance(value, bool) and value == value
+    ok = (isinstance(value, Real) and not isinstance(value, bool) and value == value
+          and abs(float(value)) != float("inf"))  # NaN and infinity are never a setting
     if ok and low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:
@@ -54,7 +55,7 @@ def check_float(name: str, value: Any, *, low: float | None = None, high: float 
             bound = f" {'>' if low_open else '>='} {low}"
         if high is not None:
             bound += f"{' and' if bound else ''} <= {high}"
-        raise ValueError(f"{name} must be a number{bound}; got {value!r}")
+        raise ValueError(f"{name} must be a finite number{bound}; got {value!r}")
     return float(value)
 
 

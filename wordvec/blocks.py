@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels
+from ._files import temp_folder
 
 __all__ = ["BlockMatrix", "TiledMatrix", "row_cuts", "as_csr"]
 
@@ -161,8 +162,7 @@ class BlockMatrix:
         self.dtype = np.dtype(np.float32)
         self.nnz = 0
         self.dir = dir
-        self._tmp: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
-            prefix="wordvec-blocks-", dir=dir)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = temp_folder("wordvec-blocks-", dir)
         self._blocks: list[tuple[int, int, Path]] = []
 
     def __repr__(self) -> str:

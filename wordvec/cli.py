@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ._files import check_writable
 from .errors import WordvecError
 from .pipeline import DEFAULTS, PRESETS
 
@@ -32,8 +33,11 @@ def _memory(text: str) -> int | None:
     scale = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(t[-1:], 1)
     try:
         value = float(t[:-1] if scale > 1 else t)
+        if not 0 < value * scale < 2 ** 62:
+            raise ValueError
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected bytes such as 512M or 2G; got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes such as 512M "
+                                         f"or 2G, or none; got {text!r}") from None
     return int(value * scale)
 
 
@@ -58,6 +62,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .corpus import Corpus
     from .pipeline import build
     params = {k: getattr(args, k) for k in _BUILD_TYPES if getattr(args, k) is not None}
+    check_writable(args.output, "--output")  # before the work, not after it
     corpus = Corpus(*args.corpus, glob=args.glob, progress=not args.quiet)
     wv = build(corpus, progress=not args.quiet, preset=args.preset, n_jobs=args.n_jobs,
                max_memory=args.max_memory, tmp_dir=args.tmp_dir, **params)
@@ -79,8 +84,9 @@ def _print_neighbours(wv: Any, word: str, topn: int) -> None:
 
 
 def _load_model(path: str) -> Any:
-    from .formats import load_vectors
-    return load_vectors(path, mmap="r")
+    """Any format the README lists; only the native one is memory-mapped."""
+    from .formats import detect_format, load_vectors
+    return load_vectors(path, mmap="r" if detect_format(path) == "native" else None)
 
 
 def _read_queries(source: str, width: int | None) -> list[list[str]]:
@@ -151,6 +157,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_analogies, evaluate_similarity
     if not args.similarity and not args.analogy:
         raise ValueError("give at least one --similarity FILE or --analogy FILE")
+    if args.json:
+        check_writable(args.json, "--json")
     started = time.perf_counter()
     wv = _load_model(args.model)
     restrict = None if args.restrict_vocab <= 0 else args.restrict_vocab
@@ -194,6 +202,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_sentiment(args: argparse.Namespace) -> int:
     from .sentiment import format_report, run
+    if args.json:
+        check_writable(args.json, "--json")
     report = run(args.data, model=args.model, adapt_counts=args.adapt_counts,
                  task_weight=args.task_weight, dim=args.dim, save_model=args.save_model,
                  progress=not args.quiet, log=None if args.quiet else _log,

@@ -44,6 +44,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels
+from ._files import temp_folder
 from ._validation import check_choice, check_int
 from .blocks import BlockMatrix, row_cuts
 from .tokenize import SEPARATOR
@@ -384,8 +385,7 @@ class CooccurrenceCounter:
         if total is None:
             return
         if self._run_dir is None:
-            self._run_dir = tempfile.TemporaryDirectory(prefix="wordvec-counts-",
-                                                        dir=self.tmp_dir)
+            self._run_dir = temp_folder("wordvec-counts-", dir=self.tmp_dir)
         path = Path(self._run_dir.name) / f"run{len(self._runs):05d}"
         path.mkdir()
         for name in ("indptr", "indices", "data"):
@@ -494,7 +494,7 @@ class CooccurrenceCounter:
         cuts = row_cuts(weights, block_nnz)
         del weights
         half = BlockMatrix((V, V), dir=dir)
-        pieces = tempfile.TemporaryDirectory(prefix="wordvec-pieces-", dir=dir)
+        pieces = temp_folder("wordvec-pieces-", dir)
         out = BlockMatrix((V, V), dir=dir)
         try:
             folder = Path(pieces.name)

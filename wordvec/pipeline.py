@@ -39,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels
+from ._files import temp_folder
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
@@ -141,13 +142,16 @@ class _IdStream:
         self._chunks = []
 
 
+MAX_WINDOW = 1000
+"""Largest ``window``: a wider one counts every pair of a document (memory grows with it)."""
+
 def _validate(params: dict[str, Any]) -> dict[str, Any]:
     unknown = set(params) - set(DEFAULTS)
     if unknown:
         raise TypeError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
                         f"allowed: {', '.join(DEFAULTS)}")
     p = {**DEFAULTS, **params}
-    check_int("window", p["window"], low=1)
+    check_int("window", p["window"], low=1, high=MAX_WINDOW)
     check_choice("window_weighting", p["window_weighting"], WINDOW_WEIGHTINGS)
     check_int("min_count", p["min_count"], low=1)
     check_int("max_vocab", p["max_vocab"], low=2, allow_none=True)
@@ -163,7 +167,7 @@ def _validate(params: dict[str, Any]) -> dict[str, Any]:
     check_choice("svd_algorithm", p["svd_algorithm"], SVD_ALGORITHMS)
     check_int("n_iter", p["n_iter"], low=0)
     check_choice("svd_precision", p["svd_precision"], SVD_PRECISIONS)
-    check_int("seed", p["seed"])
+    check_int("seed", p["seed"], low=0, high=2**32 - 1)
     return p
 
 
@@ -328,7 +332,7 @@ def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _
     locals_: dict[int, _LocalIds] = {}  # worker pid -> its ids' mapping
     stats = ReadStats()
     ctx = _pool_context()
-    spool = tempfile.TemporaryDirectory(prefix="wordvec-ids-", dir=tmp_dir)
+    spool = temp_folder("wordvec-ids-", tmp_dir)
     try:
         with _main_hidden():  # the workers start here
             pool = ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,

@@ -25,9 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from ._files import check_writable
 from ._validation import check_choice, check_float, check_int
 from .counts import Cooccurrences
 from .features import POOLINGS, EmbeddingVectorizer, LogCountRatio
+from .formats import load_vectors
 from .labelled import LabelledTexts
 from .pipeline import DEFAULTS, build_from_counts, count
 from .tokenize import Tokenizer
@@ -267,7 +269,9 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
     from sklearn.model_selection import StratifiedKFold, cross_validate
 
     check_int("folds", folds, low=2)
-    check_int("seed", seed)
+    check_int("seed", seed, low=0, high=2**32 - 1)
+    if check_int("n_jobs", n_jobs, low=-1) == 0:
+        raise ValueError("n_jobs must be an integer >= 1, or -1 for all cores; got 0")
     check_int("transform_runs", transform_runs, low=0)
     if inner_folds is not None:
         check_int("inner_folds", inner_folds, low=2)
@@ -389,9 +393,12 @@ def run(data: str | os.PathLike[str], *, model: str | os.PathLike[str] | None = 
     if (model is None) == (adapt_counts is None):
         raise ValueError("give exactly one of model (saved vectors) and adapt_counts "
                          "(general counts to adapt with the data's own text)")
+    for name, out in (("save_model", save_model),):
+        if out is not None:
+            check_writable(out, name)
     labelled = load_labelled(data)
     if model is not None:
-        vectors = WordVectors.load(model)
+        vectors = load_vectors(model)  # any format the README lists
     else:
         t0 = time.perf_counter()
         vectors = adapt(adapt_counts, labelled.texts,  # type: ignore[arg-type]
