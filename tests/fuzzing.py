@@ -25,12 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _CHILD = textwrap.dedent("""
-    import importlib, json, sys, traceback
+    import functools, importlib, json, sys, traceback
     import numpy as np
-    from wordvec.errors import WordvecError
     spec = json.loads(sys.argv[1])
-    module, _, name = spec["loader"].partition(":")
-    loader = getattr(importlib.import_module(module), name)
+    sys.path.insert(0, spec["root"])  # the repository: tests.* checks are importable
+    from wordvec.errors import WordvecError
+
+    def resolve(text):
+        module, _, name = text.partition(":")
+        return functools.reduce(getattr, name.split("."), importlib.import_module(module))
+
+    loader = resolve(spec["loader"])
     folder = spec["folder"]
     progress = open(spec["progress"], "a")
     out = []
@@ -39,10 +44,8 @@ _CHILD = textwrap.dedent("""
         path = f"{folder}/case{i}{spec['suffix']}"
         try:
             result = loader(path, **spec["kwargs"])
-            check = spec.get("check")
-            if check:
-                cmod, _, cname = check.partition(":")
-                getattr(importlib.import_module(cmod), cname)(result)
+            if spec.get("check"):
+                resolve(spec["check"])(result)
             out.append(["ok", ""])
         except WordvecError as exc:
             out.append(["error", str(exc)[:300]])
@@ -72,7 +75,8 @@ class Tally:
 def run_cases(loader: str, cases: list[bytes], *, suffix: str = ".txt",
               kwargs: dict | None = None, check: str | None = None,
               timeout: float = 120.0) -> Tally:
-    """Load every case with ``loader`` (``"module:function"``) in one child process.
+    """Load every case with ``loader`` (``"module:function"``, the name may be dotted,
+    e.g. ``"wordvec.vectors:WordVectors.load"``) in one child process.
 
     ``check`` (``"module:function"``) is called on each successful result in the child
     and may raise to mark a load as wrong (e.g. a NaN that got through).
@@ -82,7 +86,8 @@ def run_cases(loader: str, cases: list[bytes], *, suffix: str = ".txt",
             Path(folder, f"case{i}{suffix}").write_bytes(data)
         progress = os.path.join(folder, "progress")
         spec = {"loader": loader, "folder": folder, "suffix": suffix, "n": len(cases),
-                "kwargs": kwargs or {}, "progress": progress, "check": check}
+                "kwargs": kwargs or {}, "progress": progress, "check": check,
+                "root": str(Path(__file__).resolve().parents[1])}
         env = dict(os.environ, PYTHONFAULTHANDLER="1")
         try:
             done = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(spec)],

@@ -161,3 +161,59 @@ def test_malformed_binary(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_word2vec(tmp_path / "nope.txt")
+
+
+# -- hostile files (robustness issue) ----------------------------------------------------
+def test_vec_rows_ending_with_a_space_and_tabs_are_word2vec_text(tmp_path):
+    from wordvec.formats import detect_format, load_vectors
+    vec = tmp_path / "v.vec"
+    vec.write_bytes(b"2 3\ncat 1 2 3 \ndog 4 5 6 \n")  # as word2vec.c and fastText write
+    assert detect_format(vec) == "word2vec"
+    assert load_vectors(vec, mmap="r")["dog"].tolist() == [4, 5, 6]
+    tabs = tmp_path / "t.txt"
+    tabs.write_bytes(b"2 3\ncat\t1\t2\t3\r\ndog\t4\t5\t6\n")
+    assert detect_format(tabs) == "word2vec"
+    assert load_vectors(tabs)["cat"].tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("row, where", [(b"dog nan 1", "line 3"), (b"dog 1 inf", "line 3"),
+                                        (b"dog 1e999 1", "line 3")])
+def test_non_finite_text_values_are_refused(tmp_path, row, where):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"2 2\ncat 1 2\n" + row + b"\n")
+    with pytest.raises(FormatError, match=f"v.txt: {where}: the vector of 'dog' holds NaN"):
+        load_word2vec(path)
+    glove = tmp_path / "g.txt"
+    glove.write_bytes(b"cat 1 2\n" + row + b"\n")
+    with pytest.raises(FormatError, match="g.txt: line 2: the vector of 'dog'"):
+        load_glove(glove)
+
+
+def test_non_finite_binary_values_and_huge_headers_are_refused(tmp_path):
+    path = tmp_path / "v.bin"
+    wv = WordVectors(np.array([[1, 2], [3, 4]], dtype=np.float32), ["cat", "dog"])
+    save_word2vec(wv, path, binary=True)
+    data = bytearray(path.read_bytes())
+    data[-4:] = np.array([np.nan], dtype="<f4").tobytes()
+    path.write_bytes(bytes(data))
+    with pytest.raises(FormatError, match=r"v.bin: byte offset \d+: the vector of 'dog'"):
+        load_word2vec(path, binary=True)
+    path.write_bytes(b"1000000000000 8\ncat " + b"\0" * 32)
+    with pytest.raises(FormatError, match="declares 1000000000000 words of 8 floats, more than"):
+        load_word2vec(path, binary=True)
+
+
+def test_every_format_opens_with_mmap_and_non_files_are_refused(tmp_path):
+    import os
+    from wordvec.formats import load_vectors
+    wv = WordVectors(np.array([[1, 2], [3, 4]], dtype=np.float32), ["cat", "dog"])
+    for name, save in (("t.txt", lambda p: save_word2vec(wv, p)),
+                       ("b.bin", lambda p: save_word2vec(wv, p, binary=True)),
+                       ("g.txt", lambda p: save_glove(wv, p)), ("n.model", wv.save)):
+        save(tmp_path / name)
+        assert load_vectors(tmp_path / name, mmap="r")["dog"].tolist() == [3, 4]
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target in (fifo, tmp_path):
+        with pytest.raises(FormatError, match="not a regular file"):
+            load_vectors(target)

@@ -86,7 +86,7 @@ def test_feature_names_two_classes() -> None:
 def test_errors() -> None:
     with pytest.raises(ValueError, match="at least 2 classes; got 1 class"):
         LogCountRatio().fit(X, ["pos"] * 4)
-    with pytest.raises(ValueError, match="alpha must be a number > 0; got 0"):
+    with pytest.raises(ValueError, match="alpha must be a finite number > 0; got 0"):
         LogCountRatio(alpha=0).fit(X, Y)
     with pytest.raises(ValueError, match="binarize must be True or False"):
         LogCountRatio(binarize="yes").fit(X, Y)  # type: ignore[arg-type]

@@ -108,7 +108,7 @@ def test_weighted_and_normalized_contexts_by_hand() -> None:
 
 def test_bad_context_parameters() -> None:
     u, s = np.eye(2, dtype=np.float32), np.ones(2, dtype=np.float32)
-    with pytest.raises(ValueError, match=r"context_weight must be a number >= 0.0; got -1"):
+    with pytest.raises(ValueError, match=r"context_weight must be a finite number >= 0.0; got -1"):
         embed(u, s, u, add_contexts=True, context_weight=-1)
     with pytest.raises(ValueError, match=r"normalize_parts must be True or False; got 'yes'"):
         embed(u, s, u, add_contexts=True, normalize_parts="yes")
@@ -125,7 +125,7 @@ def test_bad_parameters() -> None:
         truncated_svd(a, 3, algorithm="lobpcg")
     with pytest.raises(ValueError, match=r"svd_precision must be one of 'half', 'single'"):
         truncated_svd(a, 3, precision="double")
-    with pytest.raises(ValueError, match=r"eig must be a number >= 0.0 and <= 1.0; got 2"):
+    with pytest.raises(ValueError, match=r"eig must be a finite number >= 0.0 and <= 1.0; got 2"):
         embed(np.eye(2), np.ones(2), np.eye(2), eig=2)
 
 

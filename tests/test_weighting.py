@@ -73,10 +73,10 @@ def test_in_place_gives_the_same_values() -> None:
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"context_smoothing": 0}, r"context_smoothing must be a number > 0.0 and <= 1.0; got 0"),
+    ({"context_smoothing": 0}, r"context_smoothing must be a finite number > 0.0 and <= 1.0; got 0"),
     ({"context_smoothing": 1.5}, r"context_smoothing must be .*got 1.5"),
-    ({"shift": 0.5}, r"shift must be a number >= 1.0; got 0.5"),
-    ({"shift": "5"}, r"shift must be a number"),
+    ({"shift": 0.5}, r"shift must be a finite number >= 1.0; got 0.5"),
+    ({"shift": "5"}, r"shift must be a finite number"),
 ])
 def test_bad_parameters(kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):

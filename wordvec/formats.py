@@ -106,9 +106,17 @@ def save_glove(wv: WordVectors, path: str | os.PathLike[str]) -> None:
 # -- reading ---------------------------------------------------------------------------
 def _read_bytes(path: str | os.PathLike[str]) -> bytes:
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"vector file {str(path)!r} does not exist")
+    _check_regular(path)
     return path.read_bytes()
+
+
+def _check_regular(path: Path) -> None:
+    """A vector file must be a regular file: a folder, a FIFO or ``/dev/zero`` is refused
+    before it is opened (reading one would fail late, block, or never end)."""
+    if not path.exists():
+        raise FileNotFoundError(f"vector file {str(path)!r} does not exist")
+    if not path.is_file():
+        raise FormatError(f"{path}: not a regular file (a folder, device or FIFO)")
 
 
 def _parse_header(path: Any, data: bytes) -> tuple[int, int, int]:
@@ -144,8 +152,9 @@ def _parse_text_rows(path: Any, lines: list[bytes], first_line_no: int,
     rests: list[bytes] = []
     for offset, line in enumerate(lines):
         line_no = first_line_no + offset
-        word, sep, rest = line.rstrip(b"\r\n").partition(b" ")
-        if not sep or not word:
+        parts = line.split(None, 1)  # spaces or tabs; rows may end with a space (word2vec.c)
+        word, rest = (parts[0], parts[1]) if len(parts) == 2 else (b"", b"")
+        if not word or not rest.strip():
             raise FormatError(f"{path}: line {line_no}: expected 'word v1 ... v{dim or 'd'}'; "
                               f"got {line[:60].decode('utf-8', 'replace')!r}")
         words.append(_decode_word(path, word, f"line {line_no}"))
@@ -174,7 +183,19 @@ def _parse_text_rows(path: Any, lines: list[bytes], first_line_no: int,
                     raise FormatError(f"{path}: line {line_no}: value {field[:40]!r} is not "
                                       "a number") from None
         raise FormatError(f"{path}: line {first_line_no}: cannot parse the values")
-    return words, values.reshape(len(rests), dim)
+    values = values.reshape(len(rests), dim)
+    _check_finite(path, values, words, lambda i: f"line {first_line_no + i}")
+    return words, values
+
+
+def _check_finite(path: Any, values: np.ndarray, words: list[str], where: Any) -> None:
+    """NaN or infinity (also a number too large for float32) in a row: one bad row would
+    otherwise reach every query."""
+    finite = np.isfinite(values).all(axis=1)
+    if not finite.all():
+        i = int(np.argmin(finite))
+        raise FormatError(f"{path}: {where(i)}: the vector of {words[i]!r} holds NaN or "
+                          "infinity (or a number too large for float32)")
 
 
 def _text_lines(data: bytes, start: int) -> list[bytes]:
@@ -228,6 +249,9 @@ def _load_binary(path: Any, data: bytes, limit: int | None) -> WordVectors:
     if limit is not None:
         n_words = min(n_words, limit)
     width = 4 * dim
+    if n_words * (width + 2) > len(data) - pos:  # each record: a word, a space, the floats
+        raise FormatError(f"{path}: line 1: the header declares {n_words} words of {dim} "
+                          f"floats, more than the file's {len(data)} bytes can hold")
     matrix = np.empty((n_words, dim), dtype=np.float32)
     words: list[str] = []
     offsets: list[int] = []
@@ -239,6 +263,9 @@ def _load_binary(path: Any, data: bytes, limit: int | None) -> WordVectors:
             raise FormatError(f"{path}: byte offset {pos}: truncated file: record {row + 1} of "
                               f"{n_words} has no 'word ' prefix")
         offsets.append(pos)
+        if space == pos:
+            raise FormatError(f"{path}: byte offset {pos}: record {row + 1} of {n_words} has "
+                              "an empty word")
         words.append(_decode_word(path, data[pos:space], f"byte offset {pos}"))
         start = space + 1
         if start + width > len(data):
@@ -251,6 +278,7 @@ def _load_binary(path: Any, data: bytes, limit: int | None) -> WordVectors:
         raise FormatError(f"{path}: byte offset {pos}: {len(data) - pos} bytes of extra data "
                           f"after the {n_words} records the header declares")
     _check_duplicates(path, words, lambda i: f"byte offset {offsets[i]}")
+    _check_finite(path, matrix, words, lambda i: f"byte offset {offsets[i]}")
     return _wordvectors(matrix, words)
 
 
@@ -259,7 +287,7 @@ def _is_binary(path: Any, data: bytes) -> bool:
     _, dim, start = _parse_header(path, data)
     end = data.find(b"\n", start)
     line = data[start: end if end >= 0 else len(data)]
-    fields = line.split(b" ")
+    fields = line.split()  # spaces or tabs, a trailing space allowed
     if len(fields) == dim + 1:
         try:
             line.decode("utf-8")
@@ -321,8 +349,7 @@ def load_glove(path: str | os.PathLike[str], limit: int | None = None) -> WordVe
 def detect_format(path: str | os.PathLike[str]) -> str:
     """One of :data:`FORMATS`, from the first bytes of the file."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"vector file {str(path)!r} does not exist")
+    _check_regular(path)
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     if head.startswith(MAGIC):
@@ -337,7 +364,9 @@ def load_vectors(path: str | os.PathLike[str], format: str = "auto",
                  mmap: str | None = None) -> WordVectors:
     """Open vectors in any supported format (``format="auto"`` detects it).
 
-    ``mmap`` applies to the native format only.
+    ``mmap`` applies to the native format only (see :meth:`WordVectors.load`: a mapped
+    file must not be truncated in place while in use, or the process dies of SIGBUS);
+    the text and binary formats are always read into memory, whatever ``mmap`` says.
     """
     check_choice("format", format, ("auto",) + FORMATS)
     if format == "auto":
@@ -345,8 +374,8 @@ def load_vectors(path: str | os.PathLike[str], format: str = "auto",
     if format == "native":
         from .vectors import WordVectors
         return WordVectors.load(path, mmap=mmap)
-    if mmap is not None:
-        raise ValueError(f"mmap is only supported for the native format; got format={format!r}")
+    if mmap not in (None, "r", "c"):
+        raise ValueError(f"mmap must be None, 'r' or 'c'; got {mmap!r}")
     if format == "glove":
         return load_glove(path)
     return load_word2vec(path, binary=format == "word2vec-binary")
