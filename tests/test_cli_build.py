@@ -79,3 +79,42 @@ def test_memory_and_jobs_flags(corpus_file: Path, tmp_path: Path) -> None:
     assert not list(tmp_path.glob("wordvec-*"))  # spilled runs are removed
     with pytest.raises(SystemExit):
         main(["build", str(corpus_file), "-o", str(out), "--max-memory", "lots"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--context-weight", "inf"], "context_weight must be a finite number"),
+    (["--window", "1000000000"], "window must be an integer in [1, 1000]; got 1000000000"),
+    (["--seed", "-1"], "seed must be an integer in [0, 4294967295]; got -1"),
+])
+def test_bad_values_fail_before_reading_the_corpus(tmp_path, capsys, args, message):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c\n")
+    code = main(["build", str(corpus), "-o", str(tmp_path / "m"), "-q", *args])
+    assert code == 2 and message in capsys.readouterr().err
+
+
+def test_max_memory_must_be_a_positive_size(capsys):
+    for bad in ("inf", "-5", "0", "nan"):
+        with pytest.raises(SystemExit):
+            main(["build", "brown", "-o", "/tmp/x", "--max-memory", bad])
+        assert "expected a positive number of bytes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["word2vec", "word2vec-binary", "glove", "native"])
+def test_query_commands_open_every_format(tmp_path, capsys, fmt):
+    import numpy as np
+
+    from wordvec import WordVectors
+    from wordvec.formats import save_glove, save_word2vec
+    wv = WordVectors(np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 1]]), ["a", "b", "c", "d"])
+    path = tmp_path / "v"
+    if fmt == "native":
+        wv.save(path)
+    elif fmt == "glove":
+        save_glove(wv, path)
+    else:
+        save_word2vec(wv, path, binary=fmt == "word2vec-binary")
+    assert main(["similar", str(path), "a", "--topn", "1"]) == 0
+    assert main(["analogy", str(path), "a", "b", "c"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("a\tb ") and "a b c\t" in out
