@@ -58,6 +58,8 @@ def test_adapt_task_weight_scales_task_counts(general_counts: Path, data: Labell
 def test_adapt_errors(general_counts: Path, data: LabelledTexts, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="task_weight must be a finite number > 0; got 0"):
         adapt(general_counts, data.texts, task_weight=0)
+    with pytest.raises(ValueError, match="task_weight must be a finite number > 0; got inf"):
+        adapt(general_counts, data.texts, task_weight=float("inf"))
     with pytest.raises(TypeError, match="window"):
         adapt(general_counts, data.texts, window=3)
     with pytest.raises(FileNotFoundError, match="does not exist"):
@@ -217,3 +219,11 @@ def test_cli_sentiment_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "bad.csv:3: expected at least 2 fields" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["sentiment", str(bad)])  # --model or --adapt-counts is required
+
+
+def test_n_jobs_zero_is_named(data: LabelledTexts) -> None:
+    from wordvec import WordVectors
+    from wordvec.sentiment import cross_validate_sentiment
+    wv = WordVectors(np.eye(3), ["film", "good", "bad"])
+    with pytest.raises(ValueError, match="n_jobs must be an integer >= 1, or -1 for all cores"):
+        cross_validate_sentiment(data, wv, n_jobs=0)
