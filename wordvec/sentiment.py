@@ -393,9 +393,8 @@ def run(data: str | os.PathLike[str], *, model: str | os.PathLike[str] | None = 
     if (model is None) == (adapt_counts is None):
         raise ValueError("give exactly one of model (saved vectors) and adapt_counts "
                          "(general counts to adapt with the data's own text)")
-    for name, out in (("save_model", save_model),):
-        if out is not None:
-            check_writable(out, name)
+    if save_model is not None:
+        check_writable(save_model, "save_model")
     labelled = load_labelled(data)
     if model is not None:
         vectors = load_vectors(model)  # any format the README lists
