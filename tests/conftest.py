@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,13 +15,6 @@ EVAL = SHARED / "eval"
 
 if "NLTK_DATA" not in os.environ and NLTK_DATA.is_dir():
     os.environ["NLTK_DATA"] = str(NLTK_DATA)
-
-# The compiled kernels (wordvec/_kernels.py) go to a folder of this test run, not to the
-# user's ~/.cache, unless WORDVEC_CACHE says where; a read-only home does not matter.
-if "WORDVEC_CACHE" not in os.environ:
-    _cache = tempfile.mkdtemp(prefix="wordvec-test-kernels-")
-    os.environ["WORDVEC_CACHE"] = _cache
-    atexit.register(shutil.rmtree, _cache, ignore_errors=True)
 
 
 def needs_shared(path: Path) -> pytest.MarkDecorator:

@@ -1,19 +1,15 @@
-"""The compiled SVD kernels (``wordvec/_kernels.c``) against plain NumPy products.
+"""The compiled kernels (the extension modules built with the package) against plain
+NumPy products and sorts, and their wrappers' checks.
 
-(The on-disk operator is tested with and without them in ``test_blocks.py``.)
-
-The kernels are compiled on first use with the machine's C compiler; where there is
-none they are skipped here and the SVD uses SciPy's products (tested by
-``WORDVEC_NO_KERNELS``).
+(The on-disk operator is tested with and without them in ``test_blocks.py``; the
+backends against each other and the switch between them in ``test_backend.py``.)
+Where the package was built without its extension modules these are skipped.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -27,20 +23,12 @@ from wordvec.blocks import TiledMatrix, _tile_cuts
 from wordvec.reduce import (_half_scales, _sign_matrix, _TiledOperator,
                              truncated_svd)
 
-HAVE_CC = any(shutil.which(c) for c in ("cc", "gcc", "clang")) and sys.platform != "win32"
 LIB = _kernels.load()
 needs_kernels = pytest.mark.skipif(LIB is None, reason=f"no compiled kernels: "
                                    f"{_kernels.status()}")
 HALF = LIB is not None and _kernels.half_native(LIB)
 needs_half = pytest.mark.skipif(not HALF, reason="no half-precision kernels here (they need "
                                 "x86-64 with AVX2, FMA and F16C)")
-
-
-@pytest.mark.skipif(not HAVE_CC or os.environ.get("WORDVEC_NO_KERNELS", "") not in ("", "0"),
-                    reason="no C compiler here, or kernels disabled")
-def test_kernels_compile_where_there_is_a_compiler() -> None:
-    assert LIB is not None, _kernels.status()
-    assert _kernels.status().startswith("compiled kernels")
 
 
 def _matrix(m: int, n: int, density: float, seed: int) -> sp.csr_matrix:
@@ -253,78 +241,12 @@ def test_block_widths_cover_the_columns() -> None:
     np.testing.assert_array_equal(_kernels.pack(x, 0, 8), np.hstack([x, np.zeros((2, 5))]))
 
 
-def test_failed_compile_falls_back_with_a_reason(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_kernels, "_state", {})
-    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path))
-    monkeypatch.delenv("WORDVEC_NO_KERNELS", raising=False)
-    monkeypatch.setattr(_kernels, "_compilers", lambda: [["false"], [str(tmp_path / "nocc")]])
-    assert _kernels.load() is None
-    assert "could not compile _kernels.c" in _kernels.status()
-    assert list(tmp_path.iterdir()) == []  # no temporary file left
-    a = _matrix(60, 50, 0.2, 1) + sp.eye(60, 50, dtype=np.float32)
-    u, s, vt = truncated_svd(a, 5, n_iter=3)  # SciPy's products
-    np.testing.assert_allclose(s, np.linalg.svd(a.toarray(), compute_uv=False)[:5], rtol=1e-2)
-
-
-@pytest.mark.skipif(not HAVE_CC, reason="no C compiler here")
-def test_compiles_into_the_cache_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_kernels, "_state", {})
-    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("WORDVEC_NO_KERNELS", raising=False)
-    assert _kernels.load() is not None, _kernels.status()
-    files = list((tmp_path / "cache").iterdir())
-    assert len(files) == 1 and files[0].suffix == ".so"  # compiled, renamed into place
-    monkeypatch.setattr(_kernels, "_state", {})
-    monkeypatch.setattr(_kernels, "_compile", lambda target: "must not compile again")
-    assert _kernels.load() is not None
-
-
-def test_disabled_by_environment_gives_the_same_svd() -> None:
-    code = ("import numpy as np, scipy.sparse as sp; from wordvec import _kernels; "
-            "from wordvec.reduce import truncated_svd; "
-            "a = sp.random(120, 100, density=0.1, format='csr', dtype=np.float32, "
-            "random_state=0) + sp.eye(120, 100, dtype=np.float32); "
-            "u, s, vt = truncated_svd(a, 6, n_iter=4); "
-            "print(_kernels.status()); print(' '.join(f'{x:.5f}' for x in s))")
-    runs = {}
-    for flag in ("1", "0"):
-        env = {**os.environ, "WORDVEC_NO_KERNELS": flag}
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              env=env, timeout=120, check=True)
-        runs[flag] = done.stdout.splitlines()
-    assert runs["1"][0] == "disabled by WORDVEC_NO_KERNELS"
-    np.testing.assert_allclose([float(v) for v in runs["1"][1].split()],
-                               [float(v) for v in runs["0"][1].split()], rtol=1e-4)
-
-
 def test_build_records_which_products_the_svd_used() -> None:
     import wordvec
 
     docs = ["a b c d e f g h a b c d", "b c d e f g h a b c"] * 20
     wv = wordvec.build(docs, min_count=1, dim=3, subsample=0.0, progress=False, n_jobs=1)
     assert wv.stats["svd_products"] == ("compiled" if LIB is not None else "scipy")
-
-
-def test_unwritable_cache_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "file").write_text("not a folder")
-    monkeypatch.setattr(_kernels, "_state", {})
-    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "file" / "cache"))
-    monkeypatch.delenv("WORDVEC_NO_KERNELS", raising=False)
-    assert _kernels.load() is None
-    assert "could not build or load" in _kernels.status()
-
-
-def test_no_home_folder_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_home() -> Path:
-        raise RuntimeError("Could not determine home directory.")
-    monkeypatch.setattr(_kernels, "_state", {})
-    monkeypatch.delenv("WORDVEC_CACHE", raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.delenv("WORDVEC_NO_KERNELS", raising=False)
-    monkeypatch.setattr(Path, "home", staticmethod(no_home))
-    assert _kernels.load() is None
-    assert "set WORDVEC_CACHE" in _kernels.status()
 
 
 @needs_kernels
@@ -761,34 +683,3 @@ def test_kernel_bindings_check_their_arrays() -> None:
         _kernels.count_pairs(LIB, np.arange(100, dtype=np.int32), 0, 2, 100,
                              np.ones(2), 1, 10)
 
-
-@pytest.mark.skipif(sys.platform == "win32", reason="process groups")
-def test_a_hanging_compiler_is_stopped_with_its_children(tmp_path: Path) -> None:
-    fake = tmp_path / "cc"
-    pidfile = tmp_path / "child.pid"
-    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {pidfile}\nwait\n")
-    fake.chmod(0o755)
-    code = ("import time, warnings\nfrom wordvec import _kernels\n"
-            "_kernels._COMPILE_SECONDS = 2\n_kernels._compilers = lambda: [[%r]]\n"
-            "t = time.monotonic()\n"
-            "with warnings.catch_warnings(record=True) as w:\n"
-            "    warnings.simplefilter('always')\n"
-            "    lib = _kernels.load()\n"
-            "print(lib is None, round(time.monotonic() - t), _kernels.status())\n"
-            "print([str(x.message) for x in w])\n" % str(fake))
-    env = dict(os.environ, WORDVEC_CACHE=str(tmp_path / "cache"))
-    env.pop("WORDVEC_NO_KERNELS", None)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, timeout=60)
-    assert done.returncode == 0, done.stderr
-    first, second = done.stdout.splitlines()[:2]
-    assert first.startswith("True") and int(first.split()[1]) <= 5, first
-    assert "did not finish in 2 s" in first
-    assert "compiled kernels are not in use" in second
-    pid = int(pidfile.read_text())
-    time.sleep(0.2)
-    try:  # the compiler's own child was killed with it (gone, or a zombie nobody reaped)
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
-        state = "gone"
-    assert state in ("gone", "Z", "X"), state

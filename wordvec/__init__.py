@@ -20,6 +20,8 @@ _LAZY = {
     # scikit-learn is imported only when the sentiment features are first used
     "EmbeddingVectorizer": "features", "EmptyDocumentWarning": "features",
     "LogCountRatio": "features", "adapt": "sentiment",
+    # which implementation runs the kernels (compiled or NumPy/SciPy), and what is in use
+    "set_backend": "backend", "use_backend": "backend", "show_config": "backend",
 }
 
 
@@ -44,4 +46,5 @@ __all__ = [
     "Vocabulary", "WordVectors", "WordvecError", "build", "build_from_counts", "count", "load", "__version__",
     "load_glove", "load_vectors", "load_word2vec", "save_glove", "save_word2vec",
     "EmbeddingVectorizer", "EmptyDocumentWarning", "LabelledTexts", "LogCountRatio", "adapt", "load_labelled",
+    "set_backend", "use_backend", "show_config",
 ]

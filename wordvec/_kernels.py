@@ -1,50 +1,36 @@
-"""Compiled kernels: the SVD's sparse x dense products, the counter's key sort and the
-default tokenizer's ASCII path.
+"""The Python side of the compiled kernels: the checks the C needs and the wrappers
+the stages call (the SVD's sparse x dense products, the counter's pair keys and merges,
+the default tokenizer's ASCII path), plus the NumPy helpers they share.
 
-Optional: without them SciPy's products and NumPy's sort run.  SciPy's CSR kernels are
-built for the x86-64 baseline (SSE2), one product column at a time.  ``_kernels.c``
-keeps a row's accumulators for up to 64 columns in vector registers and is compiled for
-AVX2 + FMA where the CPU has them; it also has an LSD radix sort for the co-occurrence
-counter's int64 pair keys (~4x NumPy's sort on 5M keys here), and the tokenizer's
-regular expression for ASCII text with a hash table of token types
-(:class:`TypeTable`, :func:`tokenize_ids`).  It is compiled on
-first use with the machine's C compiler (``$CC``, then ``cc``, ``gcc``, ``clang``) into
-a cache folder (``$WORDVEC_CACHE``, else ``$XDG_CACHE_HOME/wordvec`` or
-``~/.cache/wordvec``), written to a temporary file and renamed into place, and loaded
-with :mod:`ctypes`, which releases the GIL during each call.  Without a compiler, or
-with ``WORDVEC_NO_KERNELS=1`` in the environment, :func:`load` returns None and the
-SVD uses SciPy's products (same results up to float32 rounding order, slower) and the
-counter NumPy's sort (the same counts), and the tokenizer runs in Python (the same
-tokens and ids).
+The kernels are extension modules built with the package (``_tokenize_ext``,
+``_count_ext``, ``_sparse_ext``: C next to the stage it serves, bound with Cython; see
+``setup.py``).  Nothing is compiled or loaded from a user's folder at run time.
+:func:`load` returns them where the backend in force uses them
+(:mod:`wordvec.backend`), else None, and the stages then run their NumPy/SciPy
+reference (the same tokens, ids and counts; products equal up to float32 rounding
+order; slower).
+
+Each wrapper checks what the C would read or write out of bounds with (the typed
+memoryviews of the bindings check types, dtypes and contiguity; the ranges are checked
+here): a wrong call is a ``ValueError`` naming the argument, never memory overwritten.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import hashlib
-import os
-import platform
-import shlex
-import signal
-import subprocess
-import sys
-import sysconfig
-import tempfile
-import threading
-import time
-import warnings
 from collections.abc import Callable
-from pathlib import Path
 
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import backend as _backend
+from .backend import Kernels, KernelsUnavailableWarning
+
 if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing workers do not
     import scipy.sparse as sp
 
-__all__ = ["load", "status", "KernelsUnavailableWarning", "CTile", "check_csr_arrays", "gather", "scatter", "pack", "block_widths",
+__all__ = ["load", "status", "Kernels", "KernelsUnavailableWarning", "CTile",
+           "check_csr_arrays", "gather", "scatter", "pack", "block_widths",
            "half_native", "pack_half", "gather_half", "column_absmax", "SignSketch",
            "sign_sketch", "transpose_tiles", "join_tiles", "sort_keys",
            "count_pairs", "merge_rows", "symmetrize", "split_columns", "remap_ids",
@@ -52,189 +38,21 @@ __all__ = ["load", "status", "KernelsUnavailableWarning", "CTile", "check_csr_ar
            "tokenize_ids"]
 
 MAX_WIDTH = 64  # columns per packed block (8 vectors of 8 floats)
-_VERSION = 9
-_SOURCE = Path(__file__).with_name("_kernels.c")
-_lock = threading.Lock()
-_state: dict[str, object] = {}
 
 
-def _cache_dir() -> Path:
-    env = os.environ.get("WORDVEC_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "wordvec"
-
-
-def _compilers() -> list[list[str]]:
-    found = []
-    for cc in (os.environ.get("CC"), sysconfig.get_config_var("CC"), "cc", "gcc", "clang"):
-        if cc:
-            cmd = shlex.split(cc)
-            if cmd and cmd not in found:
-                found.append(cmd)
-    return found
-
-
-_COMPILE_SECONDS = 60.0  # for all the compilers together: a hanging one must not block
-
-
-def _run_compiler(cmd: list[str], timeout: float) -> tuple[int, str]:
-    """Run a compiler in its own process group; on time-out the whole group is killed
-    (cc's cc1 and as too, which a plain ``subprocess.run`` would leave running)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
-    try:
-        _, err = proc.communicate(timeout=max(timeout, 0.1))
-        return proc.returncode, err
-    except BaseException:  # the time-out, or Ctrl-C: leave no compiler behind
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        raise
-
-
-def _compile(target: Path) -> str | None:
-    """Compile ``_kernels.c`` to ``target``; None on success, else why it failed."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    errors = []
-    deadline = time.monotonic() + _COMPILE_SECONDS
-    for cc in _compilers():
-        for extra in ([], ["-DWORDVEC_NO_CLONES"]):
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                       dir=target.parent)
-            os.close(fd)
-            cmd = [*cc, "-O3", "-shared", "-fPIC", *extra, str(_SOURCE), "-o", tmp]
-            try:
-                code, err = _run_compiler(cmd, deadline - time.monotonic())
-                if code == 0:
-                    os.replace(tmp, target)
-                    return None
-                errors.append(f"{' '.join(cmd)}: {err.strip()[:300]}")
-            except subprocess.TimeoutExpired:
-                errors.append(f"{cc[0]} did not finish in {_COMPILE_SECONDS:.0f} s")
-                return "; ".join(errors)
-            except (OSError, subprocess.SubprocessError) as exc:
-                errors.append(f"{cc[0]}: {exc}")
-                break  # this compiler does not run: try the next one
-            finally:  # also on Ctrl-C: no temporary file is left behind
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-    return "; ".join(errors) or "no C compiler found"
-
-
-def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
-    p, i64 = ctypes.c_void_p, ctypes.c_int64
-    lib.wv_csr_gather.argtypes = [p, p, p, i64, i64, p, i64, p, i64, ctypes.c_int]
-    lib.wv_csr_gather.restype = ctypes.c_int
-    lib.wv_csr_scatter.argtypes = [p, p, p, i64, i64, p, i64, p, i64]
-    lib.wv_csr_scatter.restype = ctypes.c_int
-    lib.wv_radix_sort_i64.argtypes = [p, p, i64, ctypes.c_int]
-    lib.wv_radix_sort_i64.restype = ctypes.c_int
-    lib.wv_count_pairs.argtypes = [p, i64, i64, ctypes.c_int, i64, p, ctypes.c_int,
-                                   ctypes.c_int, i64, p, p, p, p, p]
-    lib.wv_count_pairs.restype = i64
-    lib.wv_count_pair_keys.argtypes = [p, i64, i64, ctypes.c_int]
-    lib.wv_count_pair_keys.restype = i64
-    lib.wv_merge_rows.argtypes = [ctypes.c_int, p, p, p, i64, i64, i64, p, p, p]
-    lib.wv_merge_rows.restype = i64
-    lib.wv_types_new.argtypes = []
-    lib.wv_types_new.restype = p
-    lib.wv_types_free.argtypes = [p]
-    lib.wv_types_free.restype = None
-    lib.wv_types_count.argtypes = [p]
-    lib.wv_types_count.restype = i64
-    lib.wv_types_copy.argtypes = [p, i64, i64, p, p]
-    lib.wv_types_copy.restype = i64
-    lib.wv_tile_counts.argtypes = [p, p, i64, i64, p, ctypes.c_int, p]
-    lib.wv_tile_counts.restype = None
-    lib.wv_tile_copy.argtypes = [p, p, p, i64, i64, p, ctypes.c_int, p, p, p]
-    lib.wv_tile_copy.restype = None
-    lib.wv_column_counts.argtypes = [p, p, i64, i64, p]
-    lib.wv_column_counts.restype = None
-    lib.wv_transpose_rows.argtypes = [p, p, p, ctypes.c_double, i64, i64, p, p, p]
-    lib.wv_transpose_rows.restype = None
-    lib.wv_add_transposed.argtypes = [p, p, p, ctypes.c_double, p, p, p, i64, i64, p, p, p]
-    lib.wv_add_transposed.restype = i64
-    lib.wv_types_gather.argtypes = [p, p, i64, p, p]
-    lib.wv_types_gather.restype = i64
-    lib.wv_count_ids.argtypes = [p, i64, p, i64]
-    lib.wv_count_ids.restype = ctypes.c_int
-    lib.wv_remap_ids.argtypes = [p, i64, p, i64, ctypes.c_int32]
-    lib.wv_remap_ids.restype = i64
-    lib.wv_subsample_ids.argtypes = [p, i64, p, p, ctypes.c_int, ctypes.c_int32, p]
-    lib.wv_subsample_ids.restype = i64
-    lib.wv_types_intern.argtypes = [p, p, p, i64, p]
-    lib.wv_types_intern.restype = ctypes.c_int
-    lib.wv_nonascii_pieces.argtypes = [p, i64, p, i64]
-    lib.wv_nonascii_pieces.restype = i64
-    lib.wv_tokenize_ids.argtypes = [p, p, p, i64, p, p, p, i64, ctypes.c_int, p, i64, p]
-    lib.wv_tokenize_ids.restype = i64
-    lib.wv_half_native.argtypes = []
-    lib.wv_half_native.restype = ctypes.c_int
-    lib.wv_pack_half.argtypes = [p, i64, i64, i64, i64, i64, p, p]
-    lib.wv_pack_half.restype = ctypes.c_int
-    lib.wv_gather_half.argtypes = [p, p, p, i64, i64, p, i64, p, i64, ctypes.c_int]
-    lib.wv_gather_half.restype = ctypes.c_int
-    lib.wv_transpose_part.argtypes = [p, p, p, i64, i64, i64, p, p, p]
-    lib.wv_transpose_part.restype = None
-    lib.wv_sign_sketch.argtypes = [i64, p, p, p, p, i64, i64, p, ctypes.c_int, i64, p, i64]
-    lib.wv_sign_sketch.restype = None
-    lib.wv_join_tiles.argtypes = [i64, p, p, p, p, i64, i64, p, p, p]
-    lib.wv_join_tiles.restype = None
-    lib.wv_column_absmax.argtypes = [p, i64, i64, i64, i64, p]
-    lib.wv_column_absmax.restype = None
-    lib.wv_kernels_version.restype = ctypes.c_int
-    if lib.wv_kernels_version() != _VERSION:
-        raise OSError("kernel library of another version")
-    return lib
-
-
-def _load() -> tuple[ctypes.CDLL | None, str]:
-    if os.environ.get("WORDVEC_NO_KERNELS", "") not in ("", "0"):
-        return None, "disabled by WORDVEC_NO_KERNELS"
-    if sys.platform == "win32":
-        return None, "not built on Windows (SciPy products)"
-    try:
-        code = _SOURCE.read_bytes()
-    except OSError as exc:
-        return None, f"source missing: {exc}"
-    key = hashlib.sha256(code + f"{sys.platform}-{platform.machine()}".encode()).hexdigest()
-    try:
-        target = _cache_dir() / f"kernels-{key[:16]}.so"
-    except RuntimeError as exc:  # no home folder and no WORDVEC_CACHE
-        return None, f"no cache folder for the kernels (set WORDVEC_CACHE): {exc}"
-    try:
-        if not target.exists():
-            why = _compile(target)
-            if why is not None:
-                return None, f"could not compile {_SOURCE.name}: {why}"
-        return _bind(ctypes.CDLL(str(target))), f"compiled kernels ({target})"
-    except OSError as exc:
-        return None, f"could not build or load {target}: {exc}"
-
-
-def load() -> ctypes.CDLL | None:
-    """The compiled kernels (compiled and cached on the first call), or None."""
-    with _lock:
-        if "lib" not in _state:
-            _state["lib"], _state["why"] = _load()
-            if _state["lib"] is None and "WORDVEC_NO_KERNELS" not in str(_state["why"]):
-                warnings.warn(f"wordvec: the compiled kernels are not in use, so products and "
-                              f"counting are 2-3x slower (NumPy/SciPy): {_state['why']}",
-                              KernelsUnavailableWarning, stacklevel=2)
-        return _state["lib"]  # type: ignore[return-value]
-
-
-class KernelsUnavailableWarning(UserWarning):
-    """The compiled kernels could not be built or loaded: NumPy/SciPy run instead."""
+def load() -> Kernels | None:
+    """The compiled kernels where the backend in force uses them, else None."""
+    return _backend.kernels()
 
 
 def status() -> str:
-    """Whether the kernels are in use, and why (for bug reports and the tests)."""
-    load()
-    return str(_state["why"])
-
+    """Which backend runs, and why (for bug reports and the tests)."""
+    info = _backend.config()
+    if info["in_use"] == "compiled":
+        return f"compiled kernels ({info['compiled']['sparse']})"
+    if info["backend"] == "numpy":
+        return "NumPy/SciPy backend (asked for)"
+    return f"NumPy/SciPy backend: compiled kernels {info['compiled']}"
 
 class CTile:
     """A CSR tile (columns ``lo:hi`` of a matrix, local column numbers) in the layout the
@@ -314,7 +132,7 @@ def _check_rows(tile: CTile, r0: int, r1: int) -> None:
         raise ValueError(f"rows {r0}:{r1} outside the tile's {tile.indptr.size - 1} rows")
 
 
-def gather(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xb: np.ndarray,
+def gather(lib: Kernels, tile: CTile, r0: int, r1: int, xb: np.ndarray,
            y: np.ndarray, row: int, col: int, accumulate: bool) -> None:
     """``y[row:row + r1 - r0, col:col + w] (+)= tile[r0:r1] @ xb[tile.lo:tile.hi]``.
 
@@ -323,15 +141,13 @@ def gather(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xb: np.ndarray,
     _check_rows(tile, r0, r1)
     _check("xb", xb, tile.hi, w)
     _check("y", y, row + r1 - r0, col + w)
-    xp = xb.ctypes.data + tile.lo * w * 4
-    yp = y.ctypes.data + (row * y.shape[1] + col) * 4
-    rc = lib.wv_csr_gather(tile.indptr.ctypes.data, tile.indices.ctypes.data,
-                           tile.data.ctypes.data, r0, r1, xp, w, yp, y.shape[1], int(accumulate))
+    rc = lib.sparse.csr_gather(tile.indptr, tile.indices, tile.data, r0, r1, xb, tile.lo, y,
+                               row, col, accumulate)
     if rc:
         raise ValueError(f"kernel width {w} is not a multiple of 8 up to {MAX_WIDTH}")
 
 
-def scatter(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, yb: np.ndarray,
+def scatter(lib: Kernels, tile: CTile, r0: int, r1: int, yb: np.ndarray,
             out: np.ndarray, col: int = 0) -> None:
     """``out[tile.lo:tile.hi, col:col + w] += tile[r0:r1].T @ yb`` (``yb``: rows r0..r1,
     packed (r1 - r0, w); ``out``: a C-contiguous float32 array)."""
@@ -339,10 +155,8 @@ def scatter(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, yb: np.ndarray,
     _check_rows(tile, r0, r1)
     _check("yb", yb, r1 - r0, w)
     _check("out", out, tile.hi, col + w)
-    ldo = out.shape[1]
-    rc = lib.wv_csr_scatter(tile.indptr.ctypes.data, tile.indices.ctypes.data,
-                            tile.data.ctypes.data, r0, r1, yb.ctypes.data, w,
-                            out.ctypes.data + (tile.lo * ldo + col) * 4, ldo)
+    rc = lib.sparse.csr_scatter(tile.indptr, tile.indices, tile.data, r0, r1, yb, out,
+                                tile.lo, col)
     if rc:
         raise ValueError(f"kernel width {w} is not a multiple of 8 up to {MAX_WIDTH}")
 
@@ -374,13 +188,13 @@ def block_widths(k: int) -> list[tuple[int, int]]:
     return out
 
 
-def half_native(lib: ctypes.CDLL) -> bool:
+def half_native(lib: Kernels) -> bool:
     """Whether :func:`pack_half` and :func:`gather_half` run here (x86-64 with AVX2, FMA
     and F16C); elsewhere :mod:`wordvec.reduce` runs its steps in single precision."""
-    return bool(lib.wv_half_native())
+    return bool(lib.sparse.half_native())
 
 
-def pack_half(lib: ctypes.CDLL, x: np.ndarray, start: int, width: int, scale: np.ndarray,
+def pack_half(lib: Kernels, x: np.ndarray, start: int, width: int, scale: np.ndarray,
               out: np.ndarray, r0: int, r1: int) -> None:
     """Rows ``r0:r1`` of ``half(x[:, start:start + width] * scale)`` (zero past ``x``'s
     columns) into ``out[r0:r1]``, a C-contiguous uint16 (n, width) block; ``scale`` holds
@@ -394,13 +208,12 @@ def pack_half(lib: ctypes.CDLL, x: np.ndarray, start: int, width: int, scale: np
         raise ValueError("scale must hold a float32 per column; width a multiple of 8")
     if not 0 <= r0 <= r1 <= x.shape[0]:
         raise ValueError(f"rows {r0}:{r1} outside x's {x.shape[0]} rows")
-    rc = lib.wv_pack_half(x.ctypes.data + 4 * start, x.shape[1], r0, r1, ncols, width,
-                          scale.ctypes.data, out.ctypes.data + 2 * r0 * width)
+    rc = lib.sparse.pack_half(x, start, r0, r1, ncols, scale, out)
     if rc:
         raise RuntimeError("the half-precision kernels are not built here")
 
 
-def column_absmax(lib: ctypes.CDLL, x: np.ndarray, ranges: list[tuple[int, int]],
+def column_absmax(lib: Kernels, x: np.ndarray, ranges: list[tuple[int, int]],
                   map_: Callable[..., Any] = map) -> np.ndarray:
     """The largest magnitude of each column of the C-contiguous float32 ``x`` (NaN where
     a column has a NaN), one pass over each of the row ``ranges`` (mapped by ``map_``)."""
@@ -412,13 +225,12 @@ def column_absmax(lib: ctypes.CDLL, x: np.ndarray, ranges: list[tuple[int, int]]
 
     def run(i: int) -> None:
         r0, r1 = ranges[i]
-        lib.wv_column_absmax(x.ctypes.data, x.shape[1], r0, r1, x.shape[1],
-                             parts[i].ctypes.data)
+        lib.sparse.column_absmax(x, r0, r1, parts[i])
     list(map_(run, range(len(ranges))))
     return parts.max(axis=0)  # NaN propagates
 
 
-def gather_half(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xh: np.ndarray,
+def gather_half(lib: Kernels, tile: CTile, r0: int, r1: int, xh: np.ndarray,
                 y: np.ndarray, row: int, col: int, accumulate: bool) -> None:
     """:func:`gather` of a packed half-precision block ``xh`` (uint16, from
     :func:`pack_half`), summed in float32."""
@@ -428,10 +240,8 @@ def gather_half(lib: ctypes.CDLL, tile: CTile, r0: int, r1: int, xh: np.ndarray,
             or xh.shape[0] < tile.hi:
         raise ValueError(f"xh must be a C-contiguous uint16 array of at least {tile.hi} rows")
     _check("y", y, row + r1 - r0, col + w)
-    rc = lib.wv_gather_half(tile.indptr.ctypes.data, tile.indices.ctypes.data,
-                            tile.data.ctypes.data, r0, r1, xh.ctypes.data + tile.lo * w * 2,
-                            w, y.ctypes.data + (row * y.shape[1] + col) * 4, y.shape[1],
-                            int(accumulate))
+    rc = lib.sparse.gather_half(tile.indptr, tile.indices, tile.data, r0, r1, xh, tile.lo,
+                                y, row, col, accumulate)
     if rc == -1:
         raise ValueError(f"kernel width {w} is not a multiple of 8 up to {MAX_WIDTH}")
     if rc:
@@ -477,7 +287,7 @@ class SignSketch:
         return g
 
 
-def sign_sketch(lib: ctypes.CDLL, tiles: list[CTile], r0: int, r1: int, g: SignSketch,
+def sign_sketch(lib: Kernels, tiles: list[CTile], r0: int, r1: int, g: SignSketch,
                 y: np.ndarray, row: int = 0) -> None:
     """``y[row:row + r1 - r0, :g.k] = A[r0:r1] @ G`` for the matrix ``A`` cut into the
     column ``tiles`` (all of its columns, in order) and the sparse sign matrix ``g``."""
@@ -488,27 +298,22 @@ def sign_sketch(lib: ctypes.CDLL, tiles: list[CTile], r0: int, r1: int, g: SignS
     if g.codes.shape[0] < tiles[-1].hi:
         raise ValueError(f"G has {g.codes.shape[0]} rows, the tiles {tiles[-1].hi} columns")
     _check("y", y, row + r1 - r0, g.k)
-    n = len(tiles)
-    ptrs, offsets = _tile_pointers(tiles)
-    lib.wv_sign_sketch(n, *ptrs, offsets.ctypes.data, r0, r1, g.codes.ctypes.data,
-                       g.codes.shape[1], g.k, y.ctypes.data + row * y.shape[1] * 4,
-                       y.shape[1])
+    arrays, offsets = _tile_arrays(tiles)
+    lib.sparse.sign_sketch(*arrays, offsets, r0, r1, g.codes, g.k, y, row)
 
 
-def _tile_pointers(tiles: list[CTile]) -> tuple[list[Any], np.ndarray]:
-    """The tiles' arrays as the C arrays of pointers the multi-tile kernels take, and
-    their first columns."""
-    n = len(tiles)
+def _tile_arrays(tiles: list[CTile]) -> tuple[list[list[np.ndarray]], np.ndarray]:
+    """The tiles' arrays (their indptrs, indices and data) as the multi-tile kernels
+    take them, and their first columns."""
     for t, (a, b) in enumerate(zip([None, *tiles], tiles)):  # the kernels trust the layout
         if (a.hi if a is not None else 0) != b.lo or b.indptr.size != tiles[0].indptr.size:
             raise ValueError(f"tile {t} does not follow the one before it (columns "
                              f"{b.lo}:{b.hi}, {b.indptr.size - 1} rows)")
-    ptrs = [(ctypes.c_void_p * n)(*(getattr(t, name).ctypes.data for t in tiles))
-            for name in ("indptr", "indices", "data")]
-    return ptrs, np.array([t.lo for t in tiles], dtype=np.int64)
+    arrays = [[getattr(t, name) for t in tiles] for name in ("indptr", "indices", "data")]
+    return arrays, np.array([t.lo for t in tiles], dtype=np.int64)
 
 
-def join_tiles(lib: ctypes.CDLL, tiles: list[CTile], r0: int, r1: int,
+def join_tiles(lib: Kernels, tiles: list[CTile], r0: int, r1: int,
                map_: Callable[..., Any] = map, parts: int = 1) -> CTile:
     """Rows ``r0:r1`` of the matrix cut into the column ``tiles`` (all of its columns,
     in order) as one full-width tile of those rows (its row ``i`` is row ``r0 + i``), in
@@ -523,24 +328,23 @@ def join_tiles(lib: ctypes.CDLL, tiles: list[CTile], r0: int, r1: int,
     np.cumsum(counts, out=indptr[1:])
     cols = np.empty(int(indptr[-1]), dtype=np.int32)
     vals = np.empty(int(indptr[-1]), dtype=np.float32)
-    ptrs, offsets = _tile_pointers(tiles)
+    arrays, offsets = _tile_arrays(tiles)
     ranges = [(r0 + lo, r0 + hi) for lo, hi in row_ranges(indptr, parts)]
 
     def run(rows: tuple[int, int]) -> None:
-        lib.wv_join_tiles(len(tiles), *ptrs, offsets.ctypes.data, rows[0], rows[1],
-                          indptr.ctypes.data + 8 * (rows[0] - r0), cols.ctypes.data,
-                          vals.ctypes.data)
+        lib.sparse.join_tiles(*arrays, offsets, rows[0], rows[1], indptr, rows[0] - r0,
+                              cols, vals)
     list(map_(run, ranges))
     return CTile.of_arrays(0, tiles[-1].hi, indptr, cols, vals)
 
 
-def transpose_tiles(lib: ctypes.CDLL, tiles: list[CTile], cuts: np.ndarray,
+def transpose_tiles(lib: Kernels, tiles: list[CTile], cuts: np.ndarray,
                     map_: Callable[..., Any] = map) -> list[CTile]:
     """The column tiles of ``A.T`` from those of ``A`` (``tiles``, covering its columns):
     tile ``t`` holds rows ``cuts[t]:cuts[t + 1]`` of ``A`` as columns.  Two passes over
     ``A`` per tile (counts, then a counting sort), the tiles shared out by ``map_``."""
     n = tiles[-1].hi if tiles else 0
-    _tile_pointers(tiles)  # checks that the tiles cover the columns in order
+    _tile_arrays(tiles)  # checks that the tiles cover the columns in order
     cuts = np.asarray(cuts, dtype=np.int64)
     n_rows = tiles[0].indptr.size - 1 if tiles else 0
     if cuts.ndim != 1 or cuts.size < 1 or cuts[0] < 0 or cuts[-1] > n_rows \
@@ -551,16 +355,14 @@ def transpose_tiles(lib: ctypes.CDLL, tiles: list[CTile], cuts: np.ndarray,
         lo, hi = int(cuts[t]), int(cuts[t + 1])
         indptr = np.zeros(n + 1, dtype=np.int64)
         for tile in tiles:
-            lib.wv_column_counts(tile.indptr.ctypes.data, tile.indices.ctypes.data, lo, hi,
-                                 indptr.ctypes.data + 8 * (tile.lo + 1))
+            lib.sparse.column_counts(tile.indptr, tile.indices, lo, hi, indptr, tile.lo + 1)
         np.cumsum(indptr, out=indptr)
         cols = np.empty(int(indptr[-1]), dtype=np.int32)
         vals = np.empty(int(indptr[-1]), dtype=np.float32)
         pos = indptr[:-1].copy()
         for tile in tiles:
-            lib.wv_transpose_part(tile.indptr.ctypes.data, tile.indices.ctypes.data,
-                                  tile.data.ctypes.data, lo, hi, tile.lo, pos.ctypes.data,
-                                  cols.ctypes.data, vals.ctypes.data)
+            lib.sparse.transpose_part(tile.indptr, tile.indices, tile.data, lo, hi, tile.lo,
+                                      pos, cols, vals)
         return CTile.of_arrays(lo, hi, indptr, cols, vals)
 
     return list(map_(one, range(len(cuts) - 1)))
@@ -575,12 +377,12 @@ def sort_keys(keys: np.ndarray, bits: int) -> None:
         keys.sort()
         return
     tmp = np.empty_like(keys)
-    if lib.wv_radix_sort_i64(keys.ctypes.data, tmp.ctypes.data, keys.size, bits):
+    if lib.count.radix_sort(keys, tmp, bits):
         keys.sort()  # no memory for the histograms
 
 
 
-def count_pairs(lib: ctypes.CDLL, x: np.ndarray, p: int, window: int, vocab_size: int,
+def count_pairs(lib: Kernels, x: np.ndarray, p: int, window: int, vocab_size: int,
                 weights: np.ndarray, dbits: int, key_bits: int,
                 scratch: Callable[[int], tuple[np.ndarray, np.ndarray]] | None = None
                 ) -> tuple[sp.csr_matrix, int]:
@@ -600,7 +402,7 @@ def count_pairs(lib: ctypes.CDLL, x: np.ndarray, p: int, window: int, vocab_size
             (vocab_size * vocab_size - 1).bit_length() + dbits > key_bits:
         raise ValueError(f"count_pairs: keys of {key_bits} bits cannot hold pairs of "
                          f"{vocab_size} words and {dbits} distance bits for window {window}")
-    m = int(lib.wv_count_pair_keys(x.ctypes.data, x.size, p, window))
+    m = int(lib.count.count_pair_keys(x, p, window))
     keys, tmp = scratch(m) if scratch is not None else (np.empty(m, np.int64),
                                                         np.empty(m, np.int64))
     if keys.dtype != np.int64 or tmp.dtype != np.int64 or min(keys.size, tmp.size) < m \
@@ -609,9 +411,8 @@ def count_pairs(lib: ctypes.CDLL, x: np.ndarray, p: int, window: int, vocab_size
     indptr = np.empty(vocab_size + 1, dtype=np.int64)
     cols = np.empty(m, dtype=np.int32)
     vals = np.empty(m, dtype=np.float64)
-    u = lib.wv_count_pairs(x.ctypes.data, x.size, p, window, vocab_size, weights.ctypes.data,
-                           dbits, key_bits, m, keys.ctypes.data, tmp.ctypes.data,
-                           indptr.ctypes.data, cols.ctypes.data, vals.ctypes.data)
+    u = lib.count.count_pairs(x, p, window, vocab_size, weights, dbits, key_bits, m, keys,
+                              tmp, indptr, cols, vals)
     if u < 0:
         raise MemoryError("no memory for the pair keys of a chunk")
     if u < m:  # give back the room past the distinct pairs (a realloc, no copy)
@@ -624,27 +425,27 @@ def count_pairs(lib: ctypes.CDLL, x: np.ndarray, p: int, window: int, vocab_size
     return out, m
 
 
-def remap_ids(lib: ctypes.CDLL, x: np.ndarray, lut: np.ndarray, dropped: int) -> np.ndarray:
+def remap_ids(lib: Kernels, x: np.ndarray, lut: np.ndarray, dropped: int) -> np.ndarray:
     """``lut[x]`` without the ids mapped to ``dropped`` (-1 in ``x`` stays -1), in place
     in a copy of ``x``."""
     out = np.array(x, dtype=np.int32, copy=True, order="C")
     lut = np.ascontiguousarray(lut, dtype=np.int32)
-    k = lib.wv_remap_ids(out.ctypes.data, out.size, lut.ctypes.data, lut.size, dropped)
+    k = lib.count.remap_ids(out.reshape(-1), lut, dropped)
     if k < 0:
         raise ValueError("an id outside the lookup table")
     return out[:k]
 
 
-def count_ids(lib: ctypes.CDLL, x: np.ndarray, counts: np.ndarray) -> None:
+def count_ids(lib: Kernels, x: np.ndarray, counts: np.ndarray) -> None:
     """``counts[w] += 1`` for each word ``w >= 0`` of ``x`` (no temporary arrays)."""
     x = np.ascontiguousarray(x, dtype=np.int32)
     if counts.dtype != np.int64 or not counts.flags.c_contiguous or counts.ndim != 1:
         raise ValueError("counts must be a contiguous int64 array")
-    if lib.wv_count_ids(x.ctypes.data, x.size, counts.ctypes.data, counts.size):
+    if lib.count.count_ids(x.reshape(-1), counts):
         raise ValueError(f"an id of {counts.size} or more")
 
 
-def subsample_ids(lib: ctypes.CDLL, x: np.ndarray, rand: np.ndarray, keep: np.ndarray,
+def subsample_ids(lib: Kernels, x: np.ndarray, rand: np.ndarray, keep: np.ndarray,
                   clean: bool, hole: int) -> tuple[np.ndarray, int]:
     """word2vec's subsampling of ids ``x`` (in place): a word ``w`` goes where ``rand >=
     keep[w]`` (its position holds ``hole`` if ``clean``).  Returns the ids and the number
@@ -655,13 +456,12 @@ def subsample_ids(lib: ctypes.CDLL, x: np.ndarray, rand: np.ndarray, keep: np.nd
     keep = np.ascontiguousarray(keep, dtype=np.float32)
     if rand.size < x.size or (x.size and int(x.max()) >= keep.size):
         raise ValueError("subsample_ids: rand or keep too short")
-    kept = ctypes.c_int64(0)
-    k = lib.wv_subsample_ids(x.ctypes.data, x.size, rand.ctypes.data, keep.ctypes.data,
-                             int(clean), hole, ctypes.byref(kept))
-    return x[:k], int(kept.value)
+    k, kept = lib.count.subsample_ids(x.reshape(-1), rand.reshape(-1), keep.reshape(-1),
+                                      clean, hole)
+    return x[:k], int(kept)
 
 
-def split_columns(lib: ctypes.CDLL, a: sp.csr_matrix, cuts: np.ndarray
+def split_columns(lib: Kernels, a: sp.csr_matrix, cuts: np.ndarray
                   ) -> list[sp.csr_matrix]:
     """The column tiles ``a[:, cuts[t]:cuts[t + 1]]`` of a canonical float32 CSR matrix,
     as canonical CSR matrices, in two passes over ``a`` (instead of one per tile)."""
@@ -679,17 +479,12 @@ def split_columns(lib: ctypes.CDLL, a: sp.csr_matrix, cuts: np.ndarray
     cols = np.ascontiguousarray(a.indices, dtype=np.int32)
     vals = np.ascontiguousarray(a.data, dtype=np.float32)
     ptrs = [np.zeros(n_rows + 1, dtype=np.int64) for _ in range(n_tiles)]
-    ptr_p = (ctypes.c_void_p * n_tiles)(*[q.ctypes.data for q in ptrs])
-    lib.wv_tile_counts(indptr.ctypes.data, cols.ctypes.data, 0, n_rows, cuts.ctypes.data,
-                       n_tiles, ptr_p)
+    lib.sparse.tile_counts(indptr, cols, 0, n_rows, cuts, ptrs)
     for q in ptrs:
         np.cumsum(q, out=q)
     tile_cols = [np.empty(int(q[-1]), dtype=np.int32) for q in ptrs]
     tile_vals = [np.empty(int(q[-1]), dtype=np.float32) for q in ptrs]
-    lib.wv_tile_copy(indptr.ctypes.data, cols.ctypes.data, vals.ctypes.data, 0, n_rows,
-                     cuts.ctypes.data, n_tiles, ptr_p,
-                     (ctypes.c_void_p * n_tiles)(*[c.ctypes.data for c in tile_cols]),
-                     (ctypes.c_void_p * n_tiles)(*[v.ctypes.data for v in tile_vals]))
+    lib.sparse.tile_copy(indptr, cols, vals, 0, n_rows, cuts, ptrs, tile_cols, tile_vals)
     tiles = []
     for t in range(n_tiles):
         tile = sp.csr_matrix((tile_vals[t], tile_cols[t], ptrs[t]),
@@ -699,7 +494,7 @@ def split_columns(lib: ctypes.CDLL, a: sp.csr_matrix, cuts: np.ndarray
     return tiles
 
 
-def symmetrize(lib: ctypes.CDLL, half: sp.csr_matrix, scale: float,
+def symmetrize(lib: Kernels, half: sp.csr_matrix, scale: float,
                map_: Callable[..., Any] = map, n_threads: int = 1) -> sp.csr_matrix:
     """``(half + half.T) / scale`` as canonical float32 CSR (square canonical ``half``,
     float64 values): the values SciPy's float32 ``h + h.T`` gives for ``h = (half /
@@ -716,19 +511,18 @@ def symmetrize(lib: ctypes.CDLL, half: sp.csr_matrix, scale: float,
     vals = np.ascontiguousarray(half.data, dtype=np.float64)
     nnz = int(indptr[-1])
     ranges = row_ranges(indptr, n_threads)
-    p = indptr.ctypes.data, cols.ctypes.data
     counts = np.zeros((len(ranges), n), dtype=np.int64)
-    list(map_(lambda i: lib.wv_column_counts(*p, ranges[i][0], ranges[i][1],
-                                             counts[i].ctypes.data), range(len(ranges))))
+    list(map_(lambda i: lib.sparse.column_counts(indptr, cols, ranges[i][0], ranges[i][1],
+                                                 counts[i], 0), range(len(ranges))))
     tptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts.sum(axis=0), out=tptr[1:])
     pos = np.ascontiguousarray(tptr[:-1] + np.cumsum(counts, axis=0) - counts)  # per range
     del counts
     tcols = np.empty(max(nnz, 1), dtype=np.int32)
     tvals = np.empty(max(nnz, 1), dtype=np.float32)
-    list(map_(lambda i: lib.wv_transpose_rows(*p, vals.ctypes.data, float(scale),
-                                              ranges[i][0], ranges[i][1], pos[i].ctypes.data,
-                                              tcols.ctypes.data, tvals.ctypes.data),
+    list(map_(lambda i: lib.sparse.transpose_rows(indptr, cols, vals, float(scale),
+                                                  ranges[i][0], ranges[i][1], pos[i], tcols,
+                                                  tvals),
               range(len(ranges))))
     del pos
     room = np.zeros(n + 1, dtype=np.int64)  # row r of the sum has at most the two rows' nnz
@@ -740,10 +534,8 @@ def symmetrize(lib: ctypes.CDLL, half: sp.csr_matrix, scale: float,
     def add(i: int) -> int:
         lo, hi = ranges[i]
         at = int(room[lo])
-        return int(lib.wv_add_transposed(
-            *p, vals.ctypes.data, float(scale), tptr.ctypes.data, tcols.ctypes.data,
-            tvals.ctypes.data, lo, hi, ptrs[i].ctypes.data, out_cols.ctypes.data + 4 * at,
-            out_vals.ctypes.data + 4 * at))
+        return int(lib.sparse.add_transposed(indptr, cols, vals, float(scale), tptr, tcols,
+                                             tvals, lo, hi, ptrs[i], out_cols, out_vals, at))
 
     sizes = list(map_(add, range(len(ranges))))
     del tcols, tvals
@@ -786,7 +578,7 @@ def join_row_ranges(ranges: list[tuple[int, int]], room: np.ndarray, sizes: list
     return out
 
 
-def merge_rows(lib: ctypes.CDLL, parts: list[sp.csr_matrix], r0: int, r1: int,
+def merge_rows(lib: Kernels, parts: list[sp.csr_matrix], r0: int, r1: int,
                out_indptr: np.ndarray, out_cols: np.ndarray, out_vals: np.ndarray) -> int:
     """Rows ``r0:r1`` of the sum of canonical CSR matrices (float64 values) in one pass:
     ``out_indptr`` (``r1 - r0 + 1`` entries from 0), ``out_cols`` (int32) and
@@ -795,7 +587,6 @@ def merge_rows(lib: ctypes.CDLL, parts: list[sp.csr_matrix], r0: int, r1: int,
     non-zeros.  Releases the GIL."""
     if any(m.shape != parts[0].shape for m in parts):
         raise ValueError("merge_rows: matrices of different shapes")
-    k = len(parts)
     n_rows = parts[0].shape[0] if parts else 0
     if not 0 <= r0 <= r1 <= n_rows:
         raise ValueError(f"rows {r0}:{r1} outside 0:{n_rows}")
@@ -810,10 +601,8 @@ def merge_rows(lib: ctypes.CDLL, parts: list[sp.csr_matrix], r0: int, r1: int,
                                  ("out_vals", out_vals, np.float64, room)):
         if a.dtype != dtype or not a.flags.c_contiguous or a.ndim != 1 or a.size < size:
             raise ValueError(f"{name} must be contiguous {np.dtype(dtype)} with {size} entries")
-    arrays = [(ctypes.c_void_p * max(k, 1))(*[a.ctypes.data for a in group])
-              for group in (ptrs, cols, vals)]
-    n = lib.wv_merge_rows(k, *arrays, parts[0].shape[1], r0, r1, out_indptr.ctypes.data,
-                          out_cols.ctypes.data, out_vals.ctypes.data)
+    n = lib.count.merge_rows(ptrs, cols, vals, parts[0].shape[1], r0, r1, out_indptr,
+                             out_cols, out_vals, 0)
     if n < 0:
         raise MemoryError("no memory for merging partial counts")
     return int(n)
@@ -826,62 +615,51 @@ class TypeTable:
     some of them as UTF-8 bytes.  The table is freed with the object.
     """
 
-    def __init__(self, lib: ctypes.CDLL) -> None:
-        self._lib = lib
-        self._handle = lib.wv_types_new()
-        if not self._handle:
-            raise MemoryError("no memory for the kernels' table of token types")
+    def __init__(self, lib: Kernels) -> None:
+        self._types = lib.tokenize.Types()
 
     def __len__(self) -> int:
-        return int(self._lib.wv_types_count(self._handle))
+        return len(self._types)
 
     def packed(self, lo: int, hi: int) -> tuple[bytes, np.ndarray]:
         """Types ``lo..hi-1`` as UTF-8 bytes one after the other, and where each ends."""
         if not 0 <= lo <= hi <= len(self):
             raise ValueError(f"types {lo}:{hi} outside the table's {len(self)}")
         offsets = np.empty(hi - lo + 1, dtype=np.int64)
-        size = self._lib.wv_types_copy(self._handle, lo, hi, None, None)
-        buf = ctypes.create_string_buffer(max(1, size))
-        self._lib.wv_types_copy(self._handle, lo, hi, buf, offsets.ctypes.data)
-        return buf.raw[:size], offsets[1:]
+        out = np.empty(self._types.copy_size(lo, hi), dtype=np.uint8)
+        self._types.copy(lo, hi, out, offsets)
+        return out.tobytes(), offsets[1:]
 
     def packed_at(self, ids: np.ndarray | list[int]) -> tuple[bytes, np.ndarray]:
         """The types of ``ids``, in that order, packed as :meth:`packed` does."""
-        ids = np.ascontiguousarray(ids, dtype=np.int64)
-        size = self._lib.wv_types_gather(self._handle, ids.ctypes.data, ids.size, None, None)
+        ids = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
+        size = self._types.gather_size(ids)
         if size < 0:
             raise ValueError(f"type ids outside the table's {len(self)}")
-        buf = ctypes.create_string_buffer(max(1, size))
+        out = np.empty(size, dtype=np.uint8)
         ends = np.empty(ids.size, dtype=np.int64)
-        self._lib.wv_types_gather(self._handle, ids.ctypes.data, ids.size, buf,
-                                  ends.ctypes.data)
-        return buf.raw[:size], ends
+        self._types.gather(ids, out, ends)
+        return out.tobytes(), ends
 
     def intern(self, blob: bytes, ends: np.ndarray) -> np.ndarray:
         """Ids of the types packed in ``blob`` (type ``j`` ends at ``ends[j]``), added
         where new."""
-        ends = np.ascontiguousarray(ends, dtype=np.int64)
+        ends = np.ascontiguousarray(ends, dtype=np.int64).reshape(-1)
         if ends.size and (np.any(np.diff(ends) < 0) or ends[0] < 0 or ends[-1] > len(blob)):
             raise ValueError("ends must be non-decreasing offsets into blob")
         out = np.empty(ends.size, dtype=np.int32)
-        if self._lib.wv_types_intern(self._handle, blob, ends.ctypes.data, ends.size,
-                                     out.ctypes.data):
+        if self._types.intern(blob, ends, out):
             raise MemoryError("no memory for the kernels' table of token types")
         return out
 
-    def __del__(self) -> None:
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            self._lib.wv_types_free(handle)
 
-
-def nonascii_pieces(lib: ctypes.CDLL, text: bytes) -> np.ndarray:
+def nonascii_pieces(lib: Kernels, text: bytes) -> np.ndarray:
     """``(k, 2)`` start and end offsets of the whitespace-separated pieces of ``text``
     that hold a byte >= 0x80 (the pieces :func:`tokenize_ids` leaves to Python)."""
     cap = len(text) // 512 + 1024  # enough for English text: one scan
     while True:
         bounds = np.empty((cap, 2), dtype=np.int64)
-        k = int(lib.wv_nonascii_pieces(text, len(text), bounds.ctypes.data, cap))
+        k = int(lib.tokenize.nonascii_pieces(text, bounds))
         if k <= cap:
             return bounds[:k]
         cap = k
@@ -890,7 +668,7 @@ def nonascii_pieces(lib: ctypes.CDLL, text: bytes) -> np.ndarray:
 _NUMBER_CODES = {"keep": 0, "zero": 1, "drop": 2, "token": 3}
 
 
-def tokenize_ids(lib: ctypes.CDLL, table: TypeTable, text: bytes, doc_ends: np.ndarray,
+def tokenize_ids(lib: Kernels, table: TypeTable, text: bytes, doc_ends: np.ndarray,
                  side: bytes, side_ends: np.ndarray, side_count: np.ndarray,
                  numbers: str) -> tuple[np.ndarray, int]:
     """Ids (in ``table``) of the tokens of documents, -1 after each one with tokens.
@@ -912,13 +690,10 @@ def tokenize_ids(lib: ctypes.CDLL, table: TypeTable, text: bytes, doc_ends: np.n
         raise ValueError("side_ends must be non-decreasing offsets into side, "
                          "as many as side_count adds up to")
     out = np.empty(len(text) + doc_ends.size, dtype=np.int32)
-    n_tokens = ctypes.c_int64(0)
-    k = lib.wv_tokenize_ids(table._handle, text, doc_ends.ctypes.data, doc_ends.size,
-                            side, side_ends.ctypes.data, side_count.ctypes.data,
-                            side_count.size, _NUMBER_CODES[numbers], out.ctypes.data,
-                            out.size, ctypes.byref(n_tokens))
+    k, n_tokens = table._types.tokenize_ids(text, doc_ends, side, side_ends, side_count,
+                                            _NUMBER_CODES[numbers], out)
     if k == -1:
         raise MemoryError("no memory for the kernels' table of token types")
     if k < 0:
         raise ValueError("the side tokens do not match the pieces of the text")
-    return out[:k].copy(), int(n_tokens.value)
+    return out[:k].copy(), int(n_tokens)

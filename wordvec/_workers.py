@@ -45,7 +45,11 @@ def _text_batches(docs: Iterator[Any]) -> Iterator[tuple[bool, list[str]]]:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(tokenizer: Tokenizer, spool: str | None = None) -> None:
+def _worker_init(tokenizer: Tokenizer, spool: str | None = None,
+                 backend: str = "auto") -> None:
+    from .backend import set_backend
+
+    set_backend(backend)  # the parent's choice: a forkserver's child starts with its own
     _WORKER["ids"] = TokenIds(tokenizer)
     _WORKER["spool"] = spool
     _WORKER["spooled"] = 0

@@ -39,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _kernels
+from . import backend as _backend
 from ._files import temp_folder
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
@@ -336,7 +337,7 @@ def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _
     try:
         with _main_hidden():  # the workers start here
             pool = ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
-                            initargs=(tokenizer, spool.name))
+                            initargs=(tokenizer, spool.name, _backend.choice()))
         with pool, _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
             for pid, new, spooled, n_tokens, st in pool.imap(_worker_file, files):
                 ids = load_ids(spooled)
@@ -685,6 +686,7 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     stats["singular_values"] = [float(x) for x in s[:10]]
     if p["svd_algorithm"] != "arpack":  # which sparse products the SVD used
         stats["svd_products"] = "compiled" if _kernels.load() is not None else "scipy"
+    stats["backend"] = _backend.get_backend()
     params_out = {**count_params, **{k: p[k] for k in REDUCE_KEYS}}
     return WordVectors(vectors, vocab.words, vocab.counts, params=params_out, stats=stats)
 

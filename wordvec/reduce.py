@@ -23,7 +23,6 @@ exact alternative. Signs are fixed so that each component's largest-magnitude en
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -250,7 +249,7 @@ def _row_chunks(row_nnz: np.ndarray, n_threads: int, split: int | None = None
     return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
-def _wide_rows(lib: ctypes.CDLL, tiles: list[_kernels.CTile], row_nnz: np.ndarray,
+def _wide_rows(lib: _kernels.Kernels, tiles: list[_kernels.CTile], row_nnz: np.ndarray,
                n_threads: int, below: float = _WIDE_ROW_NNZ, group: int = _WIDE_GROUP,
                map_: Callable[..., Iterable[object]] = map
                ) -> tuple[int, _kernels.CTile | None]:

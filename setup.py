@@ -1,0 +1,54 @@
+"""Builds wordvec's compiled kernels as extension modules, one per stage.
+
+Everything else about the package is in ``pyproject.toml``.  The C of each stage
+(``wordvec/_<stage>_kernels.c``) is compiled with its Cython binding
+(``wordvec/_<stage>_ext.pyx``) when the package is built (``pip install .``,
+``pip wheel .``); nothing is compiled at run time.
+
+The extensions are optional: where they cannot be built (no C compiler, or one that
+lacks GCC/Clang's vector extensions, such as MSVC), the build goes on without them and
+the package runs its NumPy/SciPy backend, saying so on first use (``wordvec --version``
+and ``wordvec.show_config()`` say which backend is in use).  Where the compiler rejects
+function multiversioning (``target_clones``), the products are built once more without
+it (the portable path, no AVX2 clones).
+"""
+
+import sys
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.errors import CCompilerError, CompileError
+
+STAGES = ("tokenize", "count", "sparse")
+
+
+class BuildKernels(build_ext):
+    """Compiler flags by compiler, and a second try without multiversioning."""
+
+    def build_extension(self, ext):
+        if self.compiler.compiler_type != "msvc":
+            ext.extra_compile_args = ["-O3", "-Wno-psabi"] + list(ext.extra_compile_args)
+        try:
+            super().build_extension(ext)
+        except (CCompilerError, CompileError):
+            if ("WORDVEC_NO_CLONES", "1") in ext.define_macros:
+                raise
+            print(f"wordvec: building {ext.name} again without target_clones",
+                  file=sys.stderr)
+            ext.define_macros.append(("WORDVEC_NO_CLONES", "1"))
+            super().build_extension(ext)
+
+
+def extensions():
+    # Mach-O has no ifunc: Apple's clang refuses target_clones.
+    macros = [("WORDVEC_NO_CLONES", "1")] if sys.platform == "darwin" else []
+    exts = [Extension(f"wordvec._{stage}_ext",
+                      sources=[f"wordvec/_{stage}_ext.pyx", f"wordvec/_{stage}_kernels.c"],
+                      depends=[f"wordvec/_{stage}_kernels.h"], include_dirs=["wordvec"],
+                      define_macros=list(macros), optional=True)
+            for stage in STAGES]
+    return cythonize(exts, compiler_directives={"language_level": 3}, quiet=True)
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": BuildKernels})
