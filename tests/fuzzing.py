@@ -28,7 +28,9 @@ _CHILD = textwrap.dedent("""
     import functools, importlib, json, sys, traceback
     import numpy as np
     spec = json.loads(sys.argv[1])
-    sys.path.insert(0, spec["root"])  # the repository: tests.* checks are importable
+    # the repository last: tests.* checks are importable, and the installed wordvec (with
+    # its compiled modules) is not shadowed by the source folder (see ../conftest.py)
+    sys.path[:] = [p for p in sys.path if p not in ("", spec["root"])] + [spec["root"]]
     from wordvec.errors import WordvecError
 
     def resolve(text):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import random
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,6 @@ import scipy.sparse as sp
 from .fuzzing import Tally, mutations, run_cases, truncations
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _child_imports_tests(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The child process imports the checks below as ``tests.test_fuzz_data``."""
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
 
 
 def _assert_clean(tally: Tally, min_ok: int = 1) -> None:

@@ -12,12 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._files import check_writable
+from .backend import BACKENDS, BackendUnavailableError, set_backend, show_config
+from .backend import choice as backend_choice
 from .errors import WordvecError
 from .pipeline import DEFAULTS, PRESETS
 
 __all__ = ["main", "build_parser"]
 
-_USER_ERRORS = (WordvecError, ValueError, KeyError, FileNotFoundError, PermissionError,
+_USER_ERRORS = (WordvecError, BackendUnavailableError, ValueError, KeyError, FileNotFoundError, PermissionError,
                 IsADirectoryError, TypeError)
 
 
@@ -272,6 +274,13 @@ def _add_sentiment(sub: Any) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wordvec", description="Word vectors from raw text with PPMI and truncated SVD.")
+    parser.add_argument("--version", action=_ShowVersion, nargs=0,
+                        help="print the version, the backend in use (compiled kernels or "
+                             "NumPy/SciPy) and the CPU features found, then exit")
+    parser.add_argument("--backend", choices=BACKENDS, default=None, action=_SetBackend,
+                        help="which implementation runs tokenizing, counting and the SVD's "
+                             "products: the compiled kernels, NumPy/SciPy, or auto (the "
+                             "kernels where built; default: $WORDVEC_BACKEND, else auto)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build vectors from a corpus and save them")
@@ -352,12 +361,37 @@ def _terminate_like_interrupt() -> None:
         signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
+class _ShowVersion(argparse.Action):
+    """``--version``: :func:`wordvec.show_config`, then exit (like argparse's own)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        try:
+            show_config()
+        except ValueError as exc:  # a bad $WORDVEC_BACKEND
+            parser.error(str(exc))
+        parser.exit()
+
+
+class _SetBackend(argparse.Action):
+    """``--backend NAME``: in force from here on (``--version`` after it reports it)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        try:
+            set_backend(values)
+        except BackendUnavailableError as exc:
+            parser.error(str(exc))
+        setattr(namespace, self.dest, values)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wordvec`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
     _terminate_like_interrupt()
     try:
+        backend_choice()  # a bad $WORDVEC_BACKEND is refused before any work
         return int(args.func(args))
     except KeyboardInterrupt:
         print("wordvec: interrupted", file=sys.stderr)
