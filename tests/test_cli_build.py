@@ -63,7 +63,7 @@ def test_missing_corpus_and_unwritable_output(tmp_path: Path, corpus_file: Path,
 def test_module_entry_point(corpus_file: Path, tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "wordvec", "build", str(corpus_file),
                            "-o", str(tmp_path / "m"), "--window", "x"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 2
     assert "argument --window: invalid int value: 'x'" in proc.stderr
 

@@ -613,7 +613,8 @@ def _bad_csr(kind: str) -> sp.csr_matrix:
     ("inf", "matrix must hold finite values; got inf in row 399"),
 ])
 @pytest.mark.parametrize("entry", ["truncated_svd", "TiledMatrix", "arpack"])
-def test_bad_csr_is_refused_before_the_kernels(kind: str, message: str, entry: str) -> None:
+def test_bad_csr_is_refused_before_the_kernels(kind: str, message: str, entry: str,
+                                               tmp_path: Path) -> None:
     """Run in a child: a crash fails this test instead of killing the test run."""
     code = (f"import numpy as np, scipy.sparse as sp\n"
             f"from tests.test_kernels import _bad_csr\n"
@@ -625,7 +626,7 @@ def test_bad_csr_is_refused_before_the_kernels(kind: str, message: str, entry: s
             f"else 'chebyshev')\n"
             f"except ValueError as exc: print('ValueError:', exc)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[1], timeout=120)
+                          cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("ValueError:"), done.stdout + done.stderr[-1000:]
     import re

@@ -195,7 +195,7 @@ def test_killed_build_leaves_no_model(tmp_path: Path, sig: int) -> None:
     out.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "wordvec", "build", str(corpus), "-o",
                              str(out / "model.wv"), "-q", "--dim", "50", "--min-count", "1"],
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, cwd=out)
     time.sleep(1.5)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
