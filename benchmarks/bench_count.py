@@ -5,7 +5,7 @@
     python benchmarks/bench_count.py --max-memory 256M                # counts that spill
 
 Each count runs in a fresh process: this checkout with its compiled kernels, the same
-with ``WORDVEC_NO_KERNELS=1``, and, with ``--other``, another checkout of wordvec (e.g.
+with ``WORDVEC_BACKEND=numpy``, and, with ``--other``, another checkout of wordvec (e.g.
 ``git worktree add /tmp/old REV``), put first on ``PYTHONPATH``.  The codes take turns
 in every round; the table gives medians, the tokens/s target is the issue's
 (read + tokenize + count >= 3M tokens/s), and the last line says whether every run
@@ -54,7 +54,7 @@ def main() -> None:
     ap.add_argument("--max-memory", default="1G", help="count()'s max_memory (default 1G)")
     args = ap.parse_args()
     codes = [("this checkout", str(REPO), {}),
-             ("this checkout, WORDVEC_NO_KERNELS=1", str(REPO), {"WORDVEC_NO_KERNELS": "1"})]
+             ("this checkout, WORDVEC_BACKEND=numpy", str(REPO), {"WORDVEC_BACKEND": "numpy"})]
     if args.other:
         codes.insert(0, (f"{args.other}", args.other, {"PYTHONPATH": args.other}))
     results: dict[str, list[dict[str, float]]] = {}

@@ -616,7 +616,8 @@ def _bad_csr(kind: str) -> sp.csr_matrix:
 def test_bad_csr_is_refused_before_the_kernels(kind: str, message: str, entry: str,
                                                tmp_path: Path) -> None:
     """Run in a child: a crash fails this test instead of killing the test run."""
-    code = (f"import numpy as np, scipy.sparse as sp\n"
+    code = (f"import sys; sys.path.append({str(Path(__file__).resolve().parents[1])!r})\n"
+            f"import numpy as np, scipy.sparse as sp\n"
             f"from tests.test_kernels import _bad_csr\n"
             f"from wordvec.reduce import truncated_svd\nfrom wordvec.blocks import TiledMatrix\n"
             f"a = _bad_csr({kind!r})\n"

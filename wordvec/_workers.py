@@ -49,8 +49,13 @@ def _worker_init(tokenizer: Tokenizer, spool: str | None = None,
                  backend: str = "auto") -> None:
     from .backend import set_backend
 
-    set_backend(backend)  # the parent's choice: a forkserver's child starts with its own
-    _WORKER["ids"] = TokenIds(tokenizer)
+    # An exception here would make the pool start worker after worker for ever: it is
+    # kept and raised by the first task instead, and so reaches the caller.
+    try:
+        set_backend(backend)  # the parent's choice: a forkserver's child starts with its own
+        _WORKER["ids"] = TokenIds(tokenizer)
+    except Exception as exc:  # noqa: BLE001
+        _WORKER["failed"] = exc
     _WORKER["spool"] = spool
     _WORKER["spooled"] = 0
 
@@ -70,6 +75,8 @@ def _worker_file(piece: tuple[str, int, int]
     Ids are in the worker's first-seen order, SEPARATOR after each non-empty
     document, exactly as the serial loop of :func:`count` builds the stream.
     """
+    if "failed" in _WORKER:
+        raise _WORKER["failed"]
     token_ids: TokenIds = _WORKER["ids"]
     stats = ReadStats()
     parts: list[np.ndarray] = []

@@ -322,10 +322,40 @@ def _main_hidden() -> Iterator[None]:
     main = sys.modules.get("__main__")
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
-        yield
+        with _same_package():
+            yield
     finally:
         if main is not None:
             sys.modules["__main__"] = main
+
+
+@contextlib.contextmanager
+def _same_package() -> Iterator[None]:
+    """Let worker processes import the copy of wordvec this process runs.
+
+    The forkserver starts as ``python -c``, with the working folder first on its path
+    (Python 3.11 does not apply the parent's ``sys.path`` there): run from a source
+    checkout, it would import the sources instead of an installed wheel, with other
+    compiled modules (or none).  While the server starts, ``PYTHONSAFEPATH`` keeps the
+    working folder off its path, and where this package is not in a site folder (run
+    from a checkout), the folder holding it goes on ``PYTHONPATH``."""
+    import site
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sites = {os.path.abspath(p) for p in [*site.getsitepackages(), site.getusersitepackages()]}
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    if root not in sites:
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            p for p in (root, saved["PYTHONPATH"]) if p)
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _Pass1,

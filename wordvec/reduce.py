@@ -7,7 +7,7 @@ normalized first and ``C`` weighted, if asked: see :func:`embed`).
 Two subspace iterations from a random start (``A @ G`` for a CountSketch ``G``: one pass
 over ``A``'s non-zeros instead of a product with a dense random matrix) share one
 machinery in float32: cache-tiled sparse products on all cores (compiled kernels from
-:mod:`wordvec._kernels` where a C compiler is available, else SciPy's; in the steps, the
+:mod:`wordvec._kernels` under the compiled backend, else SciPy's; in the steps, the
 dense operand in half precision where the CPU converts it in hardware), one Cholesky-QR
 basis (BLAS-3, in place) per step, and the small SVD through a k x k eigendecomposition
 of a single precision product. ``"randomized"`` is the range finder with power
@@ -61,9 +61,9 @@ class _TiledOperator:
     CSC matrices (``tile.T``), threads share the column blocks and SciPy's kernels
     (which release the GIL) run each tile.
 
-    With the compiled kernels (``kernels=True`` and :func:`wordvec._kernels.load`
-    succeeds) both products gather: ``A.T`` is cut into column tiles too (once, in C:
-    the operator then holds the matrix twice), and for each packed block of up to 64
+    With the compiled kernels (``kernels=True`` under the compiled backend, see
+    :mod:`wordvec.backend`) both products gather: ``A.T`` is cut into column tiles too
+    (once, in C: the operator then holds the matrix twice), and for each packed block of up to 64
     columns of ``X``, threads take chunks of rows of the result, summing each row in
     registers tile after tile (the rows of ``X`` fetched ahead) into a packed block
     that they then copy into the result; the rows of few non-zeros (rare words) are

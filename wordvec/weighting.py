@@ -87,7 +87,7 @@ def _inverse_marginals(row_sums: np.ndarray, col_sums: np.ndarray, a: float
     """``1 / #(w)`` and ``sum_c' #(c')^a / #(c)^a`` from float64 marginals (0 where empty)."""
     ctx = col_sums ** a
     ctx_total = ctx.sum()
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 where all are empty
         inv_rows = np.where(row_sums > 0, 1.0 / row_sums, 0.0)
         inv_ctx = np.where(ctx > 0, ctx_total / ctx, 0.0)
     return inv_rows, inv_ctx
