@@ -18,7 +18,6 @@ import sys
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
-from setuptools.errors import CCompilerError, CompileError
 
 STAGES = ("tokenize", "count", "sparse")
 
@@ -31,13 +30,22 @@ class BuildKernels(build_ext):
             ext.extra_compile_args = ["-O3", "-Wno-psabi"] + list(ext.extra_compile_args)
         try:
             super().build_extension(ext)
-        except (CCompilerError, CompileError):
-            if ("WORDVEC_NO_CLONES", "1") in ext.define_macros:
-                raise
-            print(f"wordvec: building {ext.name} again without target_clones",
+            return
+        except Exception as exc:  # noqa: BLE001 -- the compiler's failure, whatever its class
+            first = exc
+        if ("WORDVEC_NO_CLONES", "1") not in ext.define_macros:
+            print(f"wordvec: building {ext.name} again without target_clones ({first})",
                   file=sys.stderr)
             ext.define_macros.append(("WORDVEC_NO_CLONES", "1"))
-            super().build_extension(ext)
+            try:
+                super().build_extension(ext)
+                return
+            except Exception as exc:  # noqa: BLE001
+                first = exc
+        if not getattr(ext, "optional", False):
+            raise first
+        print(f"wordvec: WARNING: {ext.name} not built ({first}); this copy will run the "
+              "NumPy/SciPy backend (slower) and say so on first use", file=sys.stderr)
 
 
 def extensions():
@@ -48,7 +56,10 @@ def extensions():
                       depends=[f"wordvec/_{stage}_kernels.h"], include_dirs=["wordvec"],
                       define_macros=list(macros), optional=True)
             for stage in STAGES]
-    return cythonize(exts, compiler_directives={"language_level": 3}, quiet=True)
+    built = cythonize(exts, compiler_directives={"language_level": 3}, quiet=True)
+    for ext in built:  # cythonize's copies do not keep it
+        ext.optional = True
+    return built
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": BuildKernels})
