@@ -22,6 +22,9 @@ _LAZY = {
     "LogCountRatio": "features", "adapt": "sentiment",
     # which implementation runs the kernels (compiled or NumPy/SciPy), and what is in use
     "set_backend": "backend", "use_backend": "backend", "show_config": "backend",
+    # the reduction stage on any matrix, and pictures (matplotlib, the plot extra)
+    "factorize": "factors", "Factorization": "factors", "plot_words": "plot",
+    "plot_spectrum": "plot", "project": "plot",
 }
 
 
@@ -46,5 +49,6 @@ __all__ = [
     "Vocabulary", "WordVectors", "WordvecError", "build", "build_from_counts", "count", "load", "__version__",
     "load_glove", "load_vectors", "load_word2vec", "save_glove", "save_word2vec",
     "EmbeddingVectorizer", "EmptyDocumentWarning", "LabelledTexts", "LogCountRatio", "adapt", "load_labelled",
-    "set_backend", "use_backend", "show_config",
+    "set_backend", "use_backend", "show_config", "factorize", "Factorization",
+    "plot_words", "plot_spectrum", "project",
 ]

@@ -34,6 +34,8 @@ import warnings
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from .errors import MissingDependencyError
+
 __all__ = ["BACKENDS", "BackendUnavailableError", "KernelsUnavailableWarning", "Kernels",
            "set_backend", "get_backend", "use_backend", "show_config", "config"]
 
@@ -47,7 +49,7 @@ class KernelsUnavailableWarning(UserWarning):
     """The compiled kernels are not installed: NumPy/SciPy run instead (slower)."""
 
 
-class BackendUnavailableError(ImportError):
+class BackendUnavailableError(MissingDependencyError):
     """``backend="compiled"`` was asked for where the extension modules are missing."""
 
 

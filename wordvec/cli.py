@@ -19,7 +19,7 @@ from .pipeline import DEFAULTS, PRESETS
 
 __all__ = ["main", "build_parser"]
 
-_USER_ERRORS = (WordvecError, BackendUnavailableError, ValueError, KeyError, FileNotFoundError, PermissionError,
+_USER_ERRORS = (WordvecError, ValueError, KeyError, FileNotFoundError, PermissionError,
                 IsADirectoryError, TypeError)
 
 
@@ -135,6 +135,38 @@ def _cmd_similar(args: argparse.Namespace) -> int:
                                     method=args.method, restrict_vocab=args.restrict_vocab,
                                     unknown="skip" if args.skip_unknown else "raise")
     _emit(queries, answers, args.json)
+    return 0
+
+
+def _group(text: str) -> tuple[str, list[str]]:
+    """``--group NAME:w1,w2,...``."""
+    name, sep, words = text.partition(":")
+    members = [w for w in words.split(",") if w]
+    if not sep or not name or not members:
+        raise argparse.ArgumentTypeError(f"expected NAME:word,word,...; got {text!r}")
+    return name, members
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from .plot import FORMATS, plot_spectrum, plot_words
+
+    out = args.output
+    if not out.lower().endswith(tuple("." + f for f in FORMATS)):
+        raise ValueError(f"-o {out!r}: the name must end in "
+                         f"{', '.join('.' + f for f in FORMATS)}")
+    check_writable(out, "-o")
+    wv = _load_model(args.model)
+    if args.spectrum:
+        if args.words or args.group:
+            raise ValueError("--spectrum draws the singular values: give no words with it")
+        plot_spectrum(wv, out=out, title=args.title)
+    else:
+        groups = dict(args.group or [])
+        if not args.words and not groups:
+            raise ValueError("give WORD arguments, --group NAME:w1,w2 or --spectrum")
+        plot_words(wv, args.words, groups=groups, neighbours=args.neighbours,
+                   method=args.method, title=args.title, seed=args.seed, out=out)
+    print(f"wrote {out}")
     return 0
 
 
@@ -329,6 +361,24 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("words", nargs="*", metavar="A B C")
     query_options(a, 1)
     a.set_defaults(func=_cmd_analogy)
+
+    pl = sub.add_parser("plot", help="a 2-D map of words, or the singular value spectrum "
+                                     "(needs matplotlib: pip install 'wordvec[plot]')")
+    pl.add_argument("model", help="model file (native, word2vec text/binary or GloVe)")
+    pl.add_argument("words", nargs="*", help="words to place on the map")
+    pl.add_argument("-o", "--output", required=True,
+                    help="image file: .png, .svg or .pdf (by its suffix)")
+    pl.add_argument("--group", action="append", type=_group, metavar="NAME:W1,W2,...",
+                    help="words drawn in one colour with a legend entry (repeatable)")
+    pl.add_argument("--neighbours", type=int, default=0, metavar="N",
+                    help="also place each word's N nearest neighbours (default: 0)")
+    pl.add_argument("--method", choices=["pca", "tsne"], default="pca",
+                    help="projection to 2-D: PCA of the unit vectors (default) or t-SNE")
+    pl.add_argument("--seed", type=int, default=0, help="t-SNE's seed (default: 0)")
+    pl.add_argument("--spectrum", action="store_true",
+                    help="draw the model's singular values instead of a map")
+    pl.add_argument("--title", help="the figure's title")
+    pl.set_defaults(func=_cmd_plot)
 
     e = sub.add_parser("evaluate", help="word similarity and analogy benchmarks")
     e.add_argument("model", help="model file (native, word2vec text/binary or GloVe)")

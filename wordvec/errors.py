@@ -24,3 +24,8 @@ class CorpusNotFoundError(WordvecError, FileNotFoundError):
 
 class FormatError(WordvecError, ValueError):
     """A vector or data file is malformed; the message names the file and line or offset."""
+
+
+class MissingDependencyError(WordvecError, ImportError):
+    """An optional part is not installed (matplotlib for plots, the compiled kernels);
+    the message says what to install."""

@@ -713,7 +713,7 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     vectors = embed(u, s, vt, eig=p["eig"], add_contexts=p["add_contexts"],
                     context_weight=p["context_weight"], normalize_parts=p["normalize_parts"])
     timings["svd"] = time.perf_counter() - t0
-    stats["singular_values"] = [float(x) for x in s[:10]]
+    stats["singular_values"] = [float(x) for x in s]  # all dim: the spectrum plot
     if p["svd_algorithm"] != "arpack":  # which sparse products the SVD used
         stats["svd_products"] = "compiled" if _kernels.load() is not None else "scipy"
     stats["backend"] = _backend.get_backend()

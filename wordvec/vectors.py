@@ -346,6 +346,11 @@ class WordVectors:
                                         restrict_vocab=restrict_vocab, block_size=block_size)
 
     # -- persistence ---------------------------------------------------------------
+    def plot(self, words: Sequence[str] = (), **kwargs: Any) -> Any:
+        """A 2-D map of ``words``: :func:`wordvec.plot.plot_words` (needs matplotlib)."""
+        from .plot import plot_words
+        return plot_words(self, words, **kwargs)
+
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save in the native format (atomic: a temporary file renamed into place)."""
         _io.save_native(path, self._vectors, self.index_to_key, self.counts, self.params,
