@@ -20,3 +20,15 @@ if "NLTK_DATA" not in os.environ and NLTK_DATA.is_dir():
 def needs_shared(path: Path) -> pytest.MarkDecorator:
     """Skip (with the reason) where a file of ``../shared`` is absent; CI has it."""
     return pytest.mark.skipif(not path.exists(), reason=f"{path} is absent")
+
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """CI's log shows how long each notebook took (test_notebooks.py records it)."""
+    times = [value for report in terminalreporter.stats.get("passed", [])
+             for key, value in report.user_properties if key == "notebook_seconds"]
+    for name, seconds in times:
+        terminalreporter.write_line(f"notebook {name} executed in {seconds:.1f} s")
+    if times:
+        terminalreporter.write_line(f"notebooks: {len(times)} executed in "
+                                    f"{sum(s for _, s in times):.1f} s")

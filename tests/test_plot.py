@@ -104,3 +104,33 @@ def test_cli_plot(wv: WordVectors, tmp_path: Path, capsys: pytest.CaptureFixture
     assert "give WORD arguments" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["plot", str(model), "--group", "nowords", "-o", str(tmp_path / "c.png")])
+
+
+def test_labels_keep_clear_of_every_point() -> None:
+    """The greedy placement: no label over another label or over any marker, when there
+    is room; labels moved further out get a leader line."""
+    rng = np.random.default_rng(5)
+    anchors = rng.uniform(100, 500, size=(30, 2))
+    size = np.tile([40.0, 10.0], (30, 1))
+    pos, far = plot._place(anchors, size, 5.0, (0, 0, 600, 600), np.arange(30))
+    boxes = np.hstack([pos, pos + size])
+    for i in range(30):
+        for j in range(30):
+            if i != j:
+                a, b = boxes[i], boxes[j]
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            x, y = anchors[j]  # no label covers a point's marker
+            a = boxes[i]
+            assert not (a[0] < x + 5 and x - 5 < a[2] and a[1] < y + 5 and y - 5 < a[3])
+    assert far.dtype == bool
+
+
+def test_raw_method_plots_the_coordinates_themselves() -> None:
+    wv = WordVectors(np.array([[1, 0], [0, 2], [-1, -1]], dtype=np.float32), ["a", "b", "c"])
+    np.testing.assert_array_equal(plot.project(wv, ["a", "b", "c"], method="raw"),
+                                  [[1, 0], [0, 2], [-1, -1]])
+    fig = wv.plot(["a", "b", "c"], method="raw")
+    assert fig.axes[0].get_xlabel() == "dimension 1"
+    one = WordVectors(np.ones((2, 1), dtype=np.float32), ["a", "b"])
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        plot.project(one, ["a", "b"], method="raw")

@@ -372,8 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="words drawn in one colour with a legend entry (repeatable)")
     pl.add_argument("--neighbours", type=int, default=0, metavar="N",
                     help="also place each word's N nearest neighbours (default: 0)")
-    pl.add_argument("--method", choices=["pca", "tsne"], default="pca",
-                    help="projection to 2-D: PCA of the unit vectors (default) or t-SNE")
+    pl.add_argument("--method", choices=["pca", "tsne", "raw"], default="pca",
+                    help="projection to 2-D: PCA of the unit vectors (default), t-SNE, "
+                         "or the first two coordinates as they are (raw)")
     pl.add_argument("--seed", type=int, default=0, help="t-SNE's seed (default: 0)")
     pl.add_argument("--spectrum", action="store_true",
                     help="draw the model's singular values instead of a map")

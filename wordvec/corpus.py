@@ -128,8 +128,8 @@ class Corpus:
             elif isinstance(src, list) and src and isinstance(src[0], Path):
                 files = src
                 if self.progress and len(files) > 1:
-                    from tqdm.auto import tqdm
-                    files = tqdm(files, desc="reading", unit="file")
+                    from ._progress import bar
+                    files = bar(True, iterable=files, desc="reading", unit="file")
                 for path in files:
                     yield from iter_file(path, self.stats)
             else:

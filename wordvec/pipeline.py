@@ -41,6 +41,7 @@ import scipy.sparse as sp
 from . import _kernels
 from . import backend as _backend
 from ._files import temp_folder
+from ._progress import bar
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
 from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
@@ -172,9 +173,7 @@ def _validate(params: dict[str, Any]) -> dict[str, Any]:
     return p
 
 
-def _bar(progress: bool, **kw: Any) -> Any:
-    from tqdm.auto import tqdm
-    return tqdm(disable=not progress, **kw)
+_bar = bar
 
 
 class _LocalIds:

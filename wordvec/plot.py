@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["project", "plot_words", "plot_spectrum", "METHODS", "FORMATS"]
 
-METHODS = ("pca", "tsne")
+METHODS = ("pca", "tsne", "raw")
 FORMATS = ("png", "svg", "pdf")
 
 
@@ -39,7 +39,30 @@ def _matplotlib() -> Any:
     except ImportError as exc:
         raise MissingDependencyError("plotting needs matplotlib: pip install 'wordvec[plot]' "
                           f"({exc})") from None
+    _notebook_display(Figure)
     return matplotlib, Figure, FigureCanvasAgg
+
+
+def _notebook_display(figure_class: Any) -> None:
+    """In Jupyter, show a returned figure as a PNG even when pyplot was never imported
+    (IPython's matplotlib formatter is only set up by ``%matplotlib`` or pyplot)."""
+    from ._progress import in_notebook
+
+    if not in_notebook():
+        return
+    import IPython  # in_notebook() saw it imported
+
+    png = IPython.get_ipython().display_formatter.formatters["image/png"]
+    if figure_class not in png.type_printers:
+        png.for_type(figure_class, _png_bytes)
+
+
+def _png_bytes(fig: Any) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
 
 
 def project(wv: WordVectors, words: Sequence[str], method: str = "pca",
@@ -48,12 +71,18 @@ def project(wv: WordVectors, words: Sequence[str], method: str = "pca",
 
     ``"pca"``: the scores on the two principal axes of the words' centred unit vectors
     (their cosine geometry; deterministic).  ``"tsne"``: scikit-learn's t-SNE with
-    cosine distances (``seed`` fixes it), for 4 words or more."""
+    cosine distances (``seed`` fixes it), for 4 words or more.  ``"raw"``: the first two
+    coordinates of the vectors as they are (not normalized): the plane itself for 2-D
+    vectors, the two leading SVD dimensions for a model."""
     check_choice("method", method, METHODS)
     check_int("seed", seed, low=0)
     if isinstance(words, str) or len(words) < 2:
         raise ValueError("project needs a list of at least 2 words")
     rows = [wv._row(w) for w in words]  # unknown or unusable words: KeyError naming it
+    if method == "raw":
+        if wv.vector_size < 2:
+            raise ValueError("method='raw' needs vectors of at least 2 dimensions")
+        return np.asarray(wv.vectors[rows, :2], dtype=np.float64)
     x = wv.unit_vectors[rows].astype(np.float64)
     if method == "tsne":
         if len(rows) < 4:
@@ -164,12 +193,15 @@ def plot_words(wv: WordVectors, words: Sequence[str] = (), *,
     ax.set_xlim(xy[:, 0].min() - pad, xy[:, 0].max() + 2.5 * pad)
     ax.set_ylim(xy[:, 1].min() - pad, xy[:, 1].max() + pad)
     fig.canvas.draw()
-    _spread_labels_annotations(fig, ax, texts)
-    ax.set_xlabel("PC 1" if method == "pca" else "t-SNE 1")
-    ax.set_ylabel("PC 2" if method == "pca" else "t-SNE 2")
+    _spread_labels_annotations(fig, ax, texts, asked)
+    axis = {"pca": "PC", "tsne": "t-SNE", "raw": "dimension"}[method]
+    ax.set_xlabel(f"{axis} 1")
+    ax.set_ylabel(f"{axis} 2")
     if groups:
         ax.legend(loc="best", fontsize=9)
-    ax.set_title(title or f"{len(names)} words, {method.upper()} of their unit vectors"
+    how = "the first two coordinates" if method == "raw" else \
+        f"{method.upper()} of their unit vectors"
+    ax.set_title(title or f"{len(names)} words, {how}"
                  + (f", {neighbours} neighbours each" if neighbours else ""))
     ax.grid(alpha=0.25)
     if out is not None:
@@ -177,42 +209,87 @@ def plot_words(wv: WordVectors, words: Sequence[str] = (), *,
     return fig
 
 
-def _spread_labels_annotations(fig: Any, ax: Any, texts: list[Any]) -> int:
-    """:func:`_spread_labels` for annotations placed at an offset from their point: the
-    offset grows instead of the anchor moving."""
+def _spread_labels_annotations(fig: Any, ax: Any, texts: list[Any], asked: list[bool]) -> int:
+    """Moves each label to a free spot next to its point (see :func:`_place`), the words
+    asked for first, and draws a thin leader line to labels set further out. Returns the
+    number of label pairs that still overlap."""
     renderer = fig.canvas.get_renderer()
-    anchors = [ax.transData.transform(t.xy) for t in texts]
-    boxes = [t.get_window_extent(renderer) for t in texts]
-    pos = np.array([[b.x0, b.y0] for b in boxes], dtype=float)
-    size = np.array([[b.width, b.height] for b in boxes]) + 2.0
-    moved = _separate(pos, size)
+    anchors = np.array([ax.transData.transform(t.xy) for t in texts], dtype=float)
+    size = np.array([[b.width, b.height] for b in
+                     (t.get_window_extent(renderer) for t in texts)], dtype=float)
+    frame = ax.get_window_extent(renderer)
+    order = np.lexsort((np.arange(len(texts)), ~np.asarray(asked, dtype=bool)))
+    pos, far = _place(anchors, size, _MARKER_PX * fig.dpi / 110,
+                      (frame.x0, frame.y0, frame.x1, frame.y1), order)
     scale = 72.0 / fig.dpi  # pixels -> points
-    for t, a, p in zip(texts, anchors, moved):
+    to_data = ax.transData.inverted()
+    for t, a, p, wh, f in zip(texts, anchors, pos, size, far):
         t.xyann = ((p[0] - a[0]) * scale, (p[1] - a[1]) * scale)
-    return _overlaps(moved, size)
+        if f:
+            end = np.clip(a, p, p + wh)  # the point of the label's box nearest the anchor
+            line = to_data.transform(np.vstack([a, end]))
+            ax.plot(line[:, 0], line[:, 1], lw=0.5, color="0.55", zorder=1)
+    return _overlaps(pos, size)
 
 
-def _separate(pos: np.ndarray, size: np.ndarray, rounds: int = 300) -> np.ndarray:
-    """Boxes (lower-left ``pos``, ``size``) pushed apart vertically until none overlap."""
-    pos = pos.copy()
-    for _ in range(rounds):
-        lo, hi = pos, pos + size
-        over_x = np.minimum(hi[:, None, 0], hi[None, :, 0]) - np.maximum(lo[:, None, 0],
-                                                                         lo[None, :, 0])
-        over_y = np.minimum(hi[:, None, 1], hi[None, :, 1]) - np.maximum(lo[:, None, 1],
-                                                                         lo[None, :, 1])
-        clash = np.triu((over_x > 0) & (over_y > 0), k=1)
-        if not clash.any():
-            break
-        centre = pos[:, 1] + size[:, 1] / 2
-        push = np.zeros(len(pos))
-        for i, j in zip(*np.nonzero(clash)):
-            step = over_y[i, j] / 2 + 0.5
-            up = centre[j] > centre[i] or (centre[j] == centre[i] and j > i)
-            push[j] += step if up else -step
-            push[i] -= step if up else -step
-        pos[:, 1] += push
-    return pos
+_MARKER_PX = 5.0  # half the width of the largest marker at 110 dpi, plus a margin
+_PAD = 2.0  # pixels kept clear around each label
+# candidate directions around a point: right, left, above, below, then the diagonals
+_DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1))
+_RADII = (1.0, 4.0, 9.0, 16.0, 26.0, 40.0, 60.0, 90.0)  # pixels beyond the marker
+
+
+def _place(anchors: np.ndarray, size: np.ndarray, marker: float,
+           frame: tuple[float, float, float, float], order: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy label placement in pixels: each label in ``order`` takes the first candidate
+    box (around its anchor, nearest first) that overlaps no label placed so far, no marker
+    and stays inside ``frame``; if there is none, the candidate with the least overlap.
+    Returns the boxes' lower-left corners and whether each is far enough from its point
+    to need a leader line."""
+    n = len(anchors)
+    pos = anchors.copy()
+    far = np.zeros(n, dtype=bool)
+    marks = np.hstack([anchors - marker, anchors + marker])  # marker boxes x0 y0 x1 y1
+    placed = np.empty((0, 4))
+    for i in order:
+        (ax_, ay), (w, h) = anchors[i], size[i]
+        best, best_cost = None, np.inf
+        for r in _RADII:
+            for dx, dy in _DIRECTIONS:
+                gap = marker + r
+                x0 = ax_ + gap if dx > 0 else ax_ - gap - w if dx < 0 else ax_ - w / 2
+                y0 = ay + gap if dy > 0 else ay - gap - h if dy < 0 else ay - h / 2
+                box = np.array([x0 - _PAD, y0 - _PAD, x0 + w + _PAD, y0 + h + _PAD])
+                cost = (_overlap_area(box, placed) + _overlap_area(box, marks)
+                        + 4 * _outside(box, frame))
+                if cost < best_cost:
+                    best, best_cost = (x0, y0, r), cost
+                if cost == 0:
+                    break
+            if best_cost == 0:
+                break
+        assert best is not None
+        pos[i] = best[:2]
+        far[i] = best[2] > 9.0
+        placed = np.vstack([placed, [best[0] - _PAD, best[1] - _PAD,
+                                     best[0] + w + _PAD, best[1] + h + _PAD]])
+    return pos, far
+
+
+def _overlap_area(box: np.ndarray, boxes: np.ndarray) -> float:
+    if not len(boxes):
+        return 0.0
+    w = np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0])
+    h = np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1])
+    return float(np.sum(np.clip(w, 0, None) * np.clip(h, 0, None)))
+
+
+def _outside(box: np.ndarray, frame: tuple[float, float, float, float]) -> float:
+    x0, y0, x1, y1 = frame
+    inner_w = max(0.0, min(box[2], x1) - max(box[0], x0))
+    inner_h = max(0.0, min(box[3], y1) - max(box[1], y0))
+    return float((box[2] - box[0]) * (box[3] - box[1]) - inner_w * inner_h)
 
 
 def _overlaps(pos: np.ndarray, size: np.ndarray) -> int:

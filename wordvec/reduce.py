@@ -637,8 +637,8 @@ def _subspace_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter
         _TiledOperator(a, n_threads)
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
+        from ._progress import bar as progress_bar
+        bar = progress_bar(True, total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
     work = _Buffers(op.takes_out)
     try:
         y = op.sketch(_sign_matrix(rng, n, k), out=work.take((m, k)))  # the start A @ G
