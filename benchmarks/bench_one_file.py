@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import wordvec
-import wordvec.pipeline as pipeline
+import wordvec._reading as reading
 from wordvec.corpus import iter_file
 
 SAMPLE = Path(__file__).resolve().parents[1].parent / "shared/corpora/enwiki-2015-sample"
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict[str, float]]] = {"one piece": [], "16 MiB pieces": []}
     for _ in range(args.repeat):
         for name, piece in (("one piece", 1 << 62), ("16 MiB pieces", 16 << 20)):
-            pipeline._PIECE_BYTES = piece
+            reading._PIECE_BYTES = piece
             t0 = time.perf_counter()
             c = wordvec.count(args.file, progress=False, n_jobs=2)
             t = dict(c.stats["timings"], total=time.perf_counter() - t0)

@@ -483,7 +483,7 @@ def verify(corpus: str, out: Path) -> None:
     """Full ``wordvec.build`` runs, one after the other in this process: the previous
     defaults, the new defaults, then each preset (from the new defaults' counts when
     the preset changes weighting/reduction only), each scored like the sweep."""
-    from wordvec.pipeline import COUNT_KEYS, DEFAULTS, PRESETS, REDUCE_KEYS
+    from wordvec.params import COUNT_KEYS, DEFAULTS, PRESETS, REDUCE_KEYS
     rows = []
     new_counts = None
     for name, params in [("previous defaults", PREVIOUS_DEFAULTS), ("new defaults", {})]:

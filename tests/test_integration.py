@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import wordvec
-from wordvec.pipeline import DEFAULTS
+from wordvec.params import DEFAULTS
 
 from .conftest import NLTK_DATA, needs_shared
 

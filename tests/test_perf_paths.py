@@ -91,7 +91,7 @@ def test_compiled_tokenizing_equals_python(corpus_dir: Path, n_jobs: int, mode: 
 def test_spilled_counting_equals_in_memory(corpus_dir: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     kw = dict(min_count=1, subsample=0.0, window=4, progress=False)
-    monkeypatch.setattr("wordvec.pipeline._CHUNK_TOKENS", 300)  # many chunks, many partials
+    monkeypatch.setattr("wordvec._reading._CHUNK_TOKENS", 300)  # many chunks, many partials
     in_memory = wordvec.count(corpus_dir, n_jobs=1, max_memory=None, **kw)
     spilled = wordvec.count(corpus_dir, n_jobs=2, max_memory=2048, tmp_dir=corpus_dir.parent,
                             **kw)
@@ -262,7 +262,7 @@ def test_one_big_plain_file_is_read_in_pieces(tmp_path: Path,
     lines[7] = ""  # blank lines are not documents
     big = tmp_path / "big.txt"
     big.write_bytes("\n".join(lines).encode("utf-8") + b"\ncaf\xe9 au lait\n\n  \nlast line")
-    monkeypatch.setattr("wordvec.pipeline._PIECE_BYTES", 1500)
+    monkeypatch.setattr("wordvec._reading._PIECE_BYTES", 1500)
     pieces = wordvec.corpus.plain_pieces(big, 1500)
     assert len(pieces) > 5 and pieces[0][0] == 0 and pieces[-1][1] == big.stat().st_size
     assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))  # contiguous

@@ -11,7 +11,8 @@ import pytest
 
 import wordvec
 from wordvec.cli import main
-from wordvec.pipeline import DEFAULTS, PRESETS, _validate, build
+from wordvec.params import DEFAULTS, PRESETS, validate
+from wordvec.pipeline import build
 
 from .test_pipeline import tiny_corpus
 
@@ -46,7 +47,7 @@ def test_presets_are_valid_parameter_sets(name: str) -> None:
     preset = PRESETS[name]
     assert preset, "a preset changes at least one parameter"
     assert set(preset) <= set(DEFAULTS)
-    _validate(preset)  # raises on an invalid value
+    validate(preset)  # raises on an invalid value
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

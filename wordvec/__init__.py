@@ -14,7 +14,7 @@ _LAZY = {
     "FormatError": "errors", "WordvecError": "errors", "Cooccurrences": "counts",
     "load_glove": "formats", "load_vectors": "formats", "load_word2vec": "formats",
     "save_glove": "formats", "save_word2vec": "formats", "LabelledTexts": "labelled",
-    "load_labelled": "labelled", "DEFAULTS": "pipeline", "build": "pipeline",
+    "load_labelled": "labelled", "DEFAULTS": "params", "PRESETS": "params", "build": "pipeline",
     "build_from_counts": "pipeline", "count": "pipeline", "Tokenizer": "tokenize",
     "WordVectors": "vectors", "Vocabulary": "vocab",
     # scikit-learn is imported only when the sentiment features are first used

@@ -2,7 +2,7 @@
 
 Kept apart from :mod:`wordvec.pipeline` so that the processes that run it import
 only NumPy and the reading and tokenizing modules (not SciPy, nor the rest of the
-package): :func:`wordvec.pipeline._pool_context` preloads this module in its fork
+package): :func:`wordvec._reading._pool_context` preloads this module in its fork
 server.
 """
 

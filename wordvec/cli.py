@@ -15,7 +15,7 @@ from ._files import check_writable
 from .backend import BACKENDS, BackendUnavailableError, set_backend, show_config
 from .backend import choice as backend_choice
 from .errors import WordvecError
-from .pipeline import DEFAULTS, PRESETS
+from .params import DEFAULTS, PARAMS, PRESETS, Param
 
 __all__ = ["main", "build_parser"]
 
@@ -51,19 +51,17 @@ def _bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false; got {text!r}")
 
 
-_BUILD_TYPES: dict[str, Callable[[str], Any]] = {
-    "window": int, "window_weighting": str, "min_count": int, "max_vocab": _optional_int,
-    "subsample": float, "subsample_mode": str, "context_smoothing": float, "shift": float,
-    "dim": int, "eig": float, "add_contexts": _bool, "context_weight": float,
-    "normalize_parts": _bool, "svd_algorithm": str, "n_iter": int, "svd_precision": str,
-    "seed": int,
-}
+def _build_type(param: Param) -> Callable[[str], Any]:
+    """How a ``wordvec build`` flag's text becomes the parameter's value."""
+    if param.type is bool:
+        return _bool
+    return _optional_int if param.default is None else param.type
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .corpus import Corpus
     from .pipeline import build
-    params = {k: getattr(args, k) for k in _BUILD_TYPES if getattr(args, k) is not None}
+    params = {p.name: getattr(args, p.name) for p in PARAMS if getattr(args, p.name) is not None}
     check_writable(args.output, "--output")  # before the work, not after it
     corpus = Corpus(*args.corpus, glob=args.glob, progress=not args.quiet)
     wv = build(corpus, progress=not args.quiet, preset=args.preset, n_jobs=args.n_jobs,
@@ -326,9 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     b.add_argument("--preset", choices=sorted(PRESETS), default=None,
                    help="start from a named parameter set (explicit flags still win)")
-    for name, typ in _BUILD_TYPES.items():
-        b.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ, default=None,
-                       help=f"default: {DEFAULTS[name]}")
+    for param in PARAMS:
+        b.add_argument(f"--{param.name.replace('_', '-')}", dest=param.name,
+                       type=_build_type(param), default=None,
+                       help=f"{param.help.replace('%', '%%').replace('`', '')} "
+                            f"(default: {param.default})")
     b.add_argument("--n-jobs", type=int, default=None,
                    help="worker processes and threads (default: all cores)")
     b.add_argument("--max-memory", type=_memory, default=1 << 30, metavar="BYTES",

@@ -47,12 +47,12 @@ from . import _kernels
 from ._files import temp_folder
 from ._validation import check_choice, check_int
 from .blocks import BlockMatrix, row_cuts
+from .params import WINDOW_WEIGHTINGS
 from .tokenize import SEPARATOR
 
 __all__ = ["CooccurrenceCounter", "SEPARATOR", "HOLE", "WINDOW_WEIGHTINGS", "window_weights"]
 
 HOLE = -2
-WINDOW_WEIGHTINGS = ("uniform", "harmonic", "dynamic")
 _MAX_INT_SCALE = 1 << 24  # larger integer scales would risk float64 exactness
 _BYTES_PER_NNZ = 12  # float64 value + int32 column
 _MAX_PARTIALS = 64  # partial matrices kept apart (kernels) before they are merged into one

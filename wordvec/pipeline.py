@@ -5,18 +5,12 @@ Stages (one module each): :mod:`~wordvec.corpus` streams documents,
 :mod:`~wordvec.cooccur` counts windows, :mod:`~wordvec.weighting` computes PPMI and
 :mod:`~wordvec.reduce` runs the truncated SVD.
 
-The raw text is read and tokenized once.  That pass maps tokens to provisional ids
-and stores the id stream (in memory, spilled to a temporary file past half of
-``max_memory``); the vocabulary is then chosen from exact counts and the stored
-stream is re-read, remapped and counted in chunks (partial counts spill to disk past
-the other half of ``max_memory``).
-
-Files read with the default :class:`~wordvec.tokenize.Tokenizer` are tokenized by
-``n_jobs`` worker processes (:mod:`wordvec._workers`), one file at a time, each with
-its own table of types (:class:`~wordvec.tokenize.TokenIds`: in C with the compiled
-kernels); they hand back large id arrays through files in a spool folder, and the
-main process maps their ids to global ids in file order, so the id stream, and
-everything after it, is identical to the serial path's.  Counting uses ``n_jobs``
+The raw text is read and tokenized once (:mod:`wordvec._reading`: provisional ids and
+exact counts; the id stream in memory, spilled to a temporary file past half of
+``max_memory``, through ``n_jobs`` worker processes for files).  The vocabulary is
+then chosen from the exact counts and the stored stream is re-read, remapped and
+counted in chunks (partial counts spill to disk past the other half of
+``max_memory``).  The parameters come from :mod:`wordvec.params`.  Counting uses ``n_jobs``
 threads and exact sums, so it too is identical whatever ``n_jobs``.  With the
 kernels, remapping, subsampling, counting, merging and symmetrizing run in C
 (:mod:`wordvec.cooccur`); without them NumPy and SciPy give the same ids and counts.
@@ -24,15 +18,10 @@ kernels, remapping, subsampling, counting, merging and symmetrizing run in C
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import multiprocessing
 import os
-import sys
-import tempfile
 import time
-import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,348 +29,24 @@ import scipy.sparse as sp
 
 from . import _kernels
 from . import backend as _backend
-from ._files import temp_folder
-from ._progress import bar
-from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
+from ._validation import check_choice, check_int, default_n_jobs
 from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
-from .cooccur import HOLE, SEPARATOR, WINDOW_WEIGHTINGS, CooccurrenceCounter
-from .corpus import Corpus, ReadStats, plain_pieces
+from .cooccur import HOLE, SEPARATOR, CooccurrenceCounter
+from .corpus import Corpus
 from .counts import Cooccurrences
 from .errors import CorpusError
-from ._workers import _text_batches, _worker_file, _worker_init, load_ids
-from .reduce import SVD_ALGORITHMS, SVD_PRECISIONS, embed, truncated_svd
-from .tokenize import _SEPARATOR_ARRAY, TokenIds, Tokenizer, TypeIndex
+from ._progress import bar as progress_bar
+from ._reading import (_DROP, _IdStream, _Pass1, _parallel_files, _read_parallel,
+                       _read_serial)
+from .params import COUNT_KEYS, DEFAULTS, PRESETS, REDUCE_KEYS, validate
+from .reduce import embed, truncated_svd
+from .tokenize import Tokenizer
 from .vectors import WordVectors
 from .vocab import Vocabulary, id_map, keep_probabilities, select_words
 from .weighting import ppmi
 
 __all__ = ["build", "build_from_counts", "DEFAULTS", "PRESETS", "count", "COUNT_KEYS",
            "REDUCE_KEYS"]
-
-#: Default build parameters (see README's parameter table; chosen by the study in
-#: ``benchmarks/HYPERPARAMS.md``).
-DEFAULTS: dict[str, Any] = {
-    "window": 5,
-    "window_weighting": "dynamic",
-    "min_count": 5,
-    "max_vocab": None,
-    "subsample": 3e-5,
-    "subsample_mode": "dirty",
-    "context_smoothing": 0.75,
-    "shift": 1.0,
-    "dim": 500,
-    "eig": 0.5,
-    "add_contexts": True,
-    "context_weight": 0.45,
-    "normalize_parts": True,
-    "svd_algorithm": "chebyshev",
-    "n_iter": 4,
-    "svd_precision": "half",
-    "seed": 0,
-}
-#: Named presets: the parameters that differ from :data:`DEFAULTS` (see
-#: ``benchmarks/HYPERPARAMS.md``).  Explicit parameters override a preset's.
-PRESETS: dict[str, dict[str, Any]] = {
-    # Word vectors alone (no w+c): better analogies, worse similarity.
-    "analogy": {"add_contexts": False},
-}
-SUBSAMPLE_MODES = ("dirty", "clean")
-#: Parameters of counting (:func:`count`) and of weighting + reduction.
-COUNT_KEYS = ("window", "window_weighting", "min_count", "max_vocab", "subsample",
-              "subsample_mode", "seed")
-REDUCE_KEYS = ("context_smoothing", "shift", "dim", "eig", "add_contexts", "context_weight",
-               "normalize_parts", "svd_algorithm", "n_iter", "svd_precision", "seed")
-
-_CHUNK_TOKENS = 1 << 20  # tokens per counting chunk
-_PIECE_BYTES = 16 << 20  # a plain-text file larger than this is read by several workers
-_DROP = -3
-
-
-class _IdStream:
-    """Append-only store of int32 chunks, in memory up to a budget, then on disk."""
-
-    def __init__(self, memory_budget: int, dir: Any = None) -> None:
-        self.memory_budget = memory_budget
-        self.dir = dir
-        self._chunks: list[np.ndarray] = []
-        self._in_memory = 0
-        self._file: Any = None
-        self._file_sizes: list[int] = []
-
-    def append(self, chunk: np.ndarray) -> None:
-        if self._file is None and self._in_memory + chunk.nbytes > self.memory_budget:
-            self._file = tempfile.TemporaryFile(prefix="wordvec-ids-", dir=self.dir)
-            for c in self._chunks:
-                self._write(c)
-            self._chunks = []
-            self._in_memory = 0
-        if self._file is not None:
-            self._write(chunk)
-        else:
-            self._chunks.append(chunk)
-            self._in_memory += chunk.nbytes
-
-    def _write(self, chunk: np.ndarray) -> None:
-        self._file.write(np.ascontiguousarray(chunk, dtype="<i4").tobytes())
-        self._file_sizes.append(chunk.size)
-
-    def __len__(self) -> int:
-        return len(self._file_sizes) if self._file is not None else len(self._chunks)
-
-    def __iter__(self) -> Iterator[np.ndarray]:
-        if self._file is None:
-            yield from self._chunks
-            return
-        self._file.flush()
-        self._file.seek(0)
-        for size in self._file_sizes:
-            yield np.frombuffer(self._file.read(size * 4), dtype="<i4")
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._chunks = []
-
-
-MAX_WINDOW = 1000
-"""Largest ``window``: a wider one counts every pair of a document (memory grows with it)."""
-
-def _validate(params: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(params) - set(DEFAULTS)
-    if unknown:
-        raise TypeError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
-                        f"allowed: {', '.join(DEFAULTS)}")
-    p = {**DEFAULTS, **params}
-    check_int("window", p["window"], low=1, high=MAX_WINDOW)
-    check_choice("window_weighting", p["window_weighting"], WINDOW_WEIGHTINGS)
-    check_int("min_count", p["min_count"], low=1)
-    check_int("max_vocab", p["max_vocab"], low=2, allow_none=True)
-    check_float("subsample", p["subsample"], low=0.0, high=1.0)
-    check_choice("subsample_mode", p["subsample_mode"], SUBSAMPLE_MODES)
-    check_float("context_smoothing", p["context_smoothing"], low=0.0, high=1.0, low_open=True)
-    check_float("shift", p["shift"], low=1.0)
-    check_int("dim", p["dim"], low=1)
-    check_float("eig", p["eig"], low=0.0, high=1.0)
-    check_bool("add_contexts", p["add_contexts"])
-    check_float("context_weight", p["context_weight"], low=0.0)
-    check_bool("normalize_parts", p["normalize_parts"])
-    check_choice("svd_algorithm", p["svd_algorithm"], SVD_ALGORITHMS)
-    check_int("n_iter", p["n_iter"], low=0)
-    check_choice("svd_precision", p["svd_precision"], SVD_PRECISIONS)
-    check_int("seed", p["seed"], low=0, high=2**32 - 1)
-    return p
-
-
-_bar = bar
-
-
-class _LocalIds:
-    """Maps a :class:`~wordvec.tokenize.TokenIds`' ids to those of a global index.
-
-    ``add(new)`` registers the types the TokenIds added (its ``take_new()``), in its id
-    order; ``map(ids)`` translates, keeping :data:`SEPARATOR`.
-    """
-
-    def __init__(self, index: TypeIndex) -> None:
-        self.index = index
-        self._lut = np.array([SEPARATOR], dtype=np.int32)  # local id -> global; [-1] = SEPARATOR
-
-    def add(self, new: tuple[bytes, np.ndarray]) -> None:
-        if new[1].size:
-            fresh = self.index.ids_packed(*new)
-            self._lut = np.concatenate([self._lut[:-1], fresh, self._lut[-1:]])
-
-    def map(self, ids: np.ndarray) -> np.ndarray:
-        lib = _kernels.load()
-        if lib is not None:  # one C pass (SEPARATOR stays); nothing maps to -3
-            return _kernels.remap_ids(lib, ids, self._lut[:-1], _DROP)
-        return self._lut[ids]
-
-
-def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int
-                    ) -> list[tuple[str, int, int]] | None:
-    """Pieces ``(path, start, end)`` of ``source`` for worker processes, or None.
-
-    Large plain-text files are cut into pieces of :data:`_PIECE_BYTES` at line starts
-    (:func:`~wordvec.corpus.plain_pieces`), so one big file is read by all workers.
-    """
-    if n_jobs < 2 or type(tokenizer) is not Tokenizer:
-        return None
-    files: list[str] = []
-    for r in source._resolved:
-        if not (isinstance(r, list) and r and all(hasattr(f, "is_file") for f in r)):
-            return None
-        files.extend(str(f) for f in r)
-    pieces = [(f, start, end) for f in files for start, end in plain_pieces(f, _PIECE_BYTES)]
-    return pieces if len(pieces) > 1 else None
-
-
-def _merge_read_stats(total: ReadStats, part: dict[str, Any]) -> None:
-    total.files += part["files"]
-    total.documents += part["documents"]
-    total.bytes += part["bytes"]
-    total.replaced_characters += part["replaced_characters"]
-    for f in part["replaced_in"]:
-        if len(total.replaced_in) < 20 and f not in total.replaced_in:
-            total.replaced_in.append(f)
-
-
-class _Pass1:
-    """Global ids in first-seen order, exact counts, and the stored id stream."""
-
-    def __init__(self, stream: _IdStream) -> None:
-        self.index = TypeIndex()
-        self.stream = stream
-        self._counts = np.zeros(0, dtype=np.int64)  # room grows geometrically
-        self.n_tokens = 0
-        self._pending: list[np.ndarray] = []
-        self._pending_size = 0
-
-    def add(self, ids: np.ndarray) -> None:
-        """Append global ids (SEPARATOR included) to the stream, in chunks."""
-        self._pending.append(ids)
-        self._pending_size += ids.size
-        if self._pending_size >= _CHUNK_TOKENS:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self._pending:
-            return
-        chunk = np.concatenate(self._pending) if len(self._pending) > 1 else self._pending[0]
-        self._pending, self._pending_size = [], 0
-        if len(self.index) > self._counts.size:
-            grown = np.zeros(max(len(self.index), 2 * self._counts.size), np.int64)
-            grown[:self._counts.size] = self._counts
-            self._counts = grown
-        lib = _kernels.load()
-        if lib is not None:
-            _kernels.count_ids(lib, chunk, self._counts)
-        else:
-            self._counts += np.bincount(chunk[chunk >= 0], minlength=self._counts.size)
-        self.stream.append(chunk)
-
-    @property
-    def counts(self) -> np.ndarray:
-        """Occurrences of each type, by id."""
-        return self._counts[:len(self.index)]
-
-
-def _read_serial(source: Corpus, tokenizer: Callable[[str], list[str]], state: _Pass1,
-                 progress: bool) -> None:
-    index = state.index
-    token_ids = TokenIds(tokenizer)  # text documents, in batches
-    local = _LocalIds(index)
-    with _bar(progress, desc="tokenizing", unit="doc") as bar:
-        for is_text, batch in _text_batches(iter(source)):
-            if not is_text:  # one token-list document
-                if batch:
-                    state.n_tokens += len(batch)
-                    state.add(index.ids(batch))
-                    state.add(_SEPARATOR_ARRAY)
-                    bar.update()
-                continue
-            ids, n = token_ids(batch)
-            local.add(token_ids.take_new())
-            if ids.size:
-                state.add(local.map(ids))
-            state.n_tokens += n
-            bar.update(len(batch))
-    state.flush()
-
-
-def _pool_context() -> Any:
-    """A start method that never forks this (possibly multi-threaded) process.
-
-    ``fork`` copies a process whose other threads (BLAS, counting threads, tqdm's
-    monitor) may hold locks, which can deadlock the child; ``forkserver`` forks workers
-    from a clean single-threaded server (preloaded with :mod:`wordvec._workers`, which
-    imports only NumPy and the reading and tokenizing modules: the server starts in a
-    fraction of the time the whole package takes), ``spawn`` is the portable fallback.
-    """
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["wordvec._workers"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-@contextlib.contextmanager
-def _main_hidden() -> Iterator[None]:
-    """Start worker processes without the caller's ``__main__`` module.
-
-    ``forkserver`` and ``spawn`` re-import the main script in every new process so
-    that functions defined there can be unpickled.  The workers here need only this
-    module (the tokenizer is a :class:`Tokenizer`), and re-importing a script that has
-    no ``if __name__ == "__main__":`` guard would run its top level again in each
-    worker (which then fails to start, or hangs).  While the pool starts,
-    ``sys.modules["__main__"]`` is an empty module, so nothing is re-imported.
-    """
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        with _same_package():
-            yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
-
-
-@contextlib.contextmanager
-def _same_package() -> Iterator[None]:
-    """Let worker processes import the copy of wordvec this process runs.
-
-    The forkserver starts as ``python -c``, with the working folder first on its path
-    (Python 3.11 does not apply the parent's ``sys.path`` there): run from a source
-    checkout, it would import the sources instead of an installed wheel, with other
-    compiled modules (or none).  While the server starts, ``PYTHONSAFEPATH`` keeps the
-    working folder off its path, and where this package is not in a site folder (run
-    from a checkout), the folder holding it goes on ``PYTHONPATH``."""
-    import site
-
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    sites = {os.path.abspath(p) for p in [*site.getsitepackages(), site.getusersitepackages()]}
-    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
-    if root not in sites:
-        os.environ["PYTHONPATH"] = os.pathsep.join(
-            p for p in (root, saved["PYTHONPATH"]) if p)
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _Pass1,
-                   progress: bool, tmp_dir: Any = None) -> ReadStats:
-    locals_: dict[int, _LocalIds] = {}  # worker pid -> its ids' mapping
-    stats = ReadStats()
-    ctx = _pool_context()
-    spool = temp_folder("wordvec-ids-", tmp_dir)
-    try:
-        with _main_hidden():  # the workers start here
-            pool = ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
-                            initargs=(tokenizer, spool.name, _backend.choice()))
-        with pool, _bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
-            for pid, new, spooled, n_tokens, st in pool.imap(_worker_file, files):
-                ids = load_ids(spooled)
-                local = locals_.setdefault(pid, _LocalIds(state.index))
-                local.add(new)
-                if ids.size:
-                    state.add(local.map(ids))
-                state.n_tokens += n_tokens
-                _merge_read_stats(stats, st)
-                bar.update()
-    finally:  # also on Ctrl-C: the pool is ended first, then its files are deleted
-        spool.cleanup()
-    state.flush()
-    return stats
-
 
 def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
           window: int = DEFAULTS["window"], window_weighting: str = DEFAULTS["window_weighting"],
@@ -413,7 +78,7 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
            ) -> tuple[Vocabulary, sp.csr_matrix | BlockMatrix, dict[str, Any], dict[str, Any]]:
     """:func:`count`'s work; with ``on_disk``, counts that spilled past ``max_memory``
     come back as a :class:`~wordvec.blocks.BlockMatrix` on disk instead of in memory."""
-    _validate({"window": window, "window_weighting": window_weighting, "min_count": min_count,
+    validate({"window": window, "window_weighting": window_weighting, "min_count": min_count,
                "max_vocab": max_vocab, "subsample": subsample,
                "subsample_mode": subsample_mode, "seed": seed})
     n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
@@ -463,7 +128,7 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
         try:
             kept = 0
             lib = _kernels.load()  # one pass in C for each step below, else NumPy's
-            with _bar(progress, total=len(stream), desc="counting", unit="chunk") as bar:
+            with progress_bar(progress, total=len(stream), desc="counting", unit="chunk") as bar:
                 for chunk in stream:
                     if lib is not None:
                         ids = _kernels.remap_ids(lib, chunk, lut, _DROP)
@@ -622,7 +287,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     if preset is not None:
         check_choice("preset", preset, tuple(PRESETS))
         params = {**PRESETS[preset], **params}
-    p = _validate(params)
+    p = validate(params)
     t_start = time.perf_counter()
     max_memory = check_int("max_memory", max_memory, low=1 << 10, allow_none=True)
     vocab, matrix, count_params, count_stats = _count(
@@ -663,7 +328,7 @@ def build_from_counts(counts: Cooccurrences, *, progress: bool = True,
         raise TypeError(f"build_from_counts got counting parameter(s) {', '.join(sorted(bad))}"
                         f"; allowed: {', '.join(REDUCE_KEYS)}")
     return _weight_and_reduce(counts.vocab, [counts.matrix], counts.params, counts.stats,
-                              _validate(params), progress=progress)
+                              validate(params), progress=progress)
 
 
 def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix],

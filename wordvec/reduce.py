@@ -35,14 +35,13 @@ import scipy.sparse.linalg
 from ._validation import check_bool, check_choice, check_float, check_int, default_n_jobs
 from . import _kernels
 from ._memory import release_freed_memory
+from .params import SVD_ALGORITHMS, SVD_PRECISIONS
 from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix, _tile_cuts, as_csr, row_cuts
 
 __all__ = ["truncated_svd", "embed", "SVD_ALGORITHMS", "SVD_PRECISIONS"]
 
 _T = TypeVar("_T")
 
-SVD_ALGORITHMS = ("randomized", "chebyshev", "arpack")
-SVD_PRECISIONS = ("half", "single")
 _SUBSPACE = ("randomized", "chebyshev")  # the solvers that take a TiledMatrix / BlockMatrix
 _BLOCK_COLUMNS = 32  # columns of X per block (one thread each)
 _WIDE_ROW_NNZ = 192  # rows after the last group averaging more non-zeros: see _wide_rows

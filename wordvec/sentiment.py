@@ -31,7 +31,8 @@ from .counts import Cooccurrences
 from .features import POOLINGS, EmbeddingVectorizer, LogCountRatio
 from .formats import load_vectors
 from .labelled import LabelledTexts
-from .pipeline import DEFAULTS, build_from_counts, count
+from .params import COUNT_KEYS, DEFAULTS
+from .pipeline import build_from_counts, count
 from .tokenize import Tokenizer
 from .vectors import WordVectors
 from .vocab import Vocabulary
@@ -50,7 +51,9 @@ _MODEL_TITLES = {"tfidf": "TF-IDF + logistic regression",
 NB_C_GRID = (0.1, 1.0, 10.0)
 EMBEDDING_WEIGHT_GRID = (0.0, 0.01, 0.03, 0.1)
 #: Counting parameters the task text must share with the general counts to be merged.
-_SHARED_COUNT_KEYS = ("window", "window_weighting", "subsample", "subsample_mode", "seed")
+# counting parameters the task text is counted with (the general counts' own); the
+# vocabulary ones (min_count, max_vocab) apply to the merged counts instead
+_SHARED_COUNT_KEYS = tuple(k for k in COUNT_KEYS if k not in ("min_count", "max_vocab"))
 
 
 def adapt(general: Cooccurrences | str | os.PathLike[str], task_text: Any, *,
