@@ -41,7 +41,8 @@ import study_hyperparams as study
 
 import wordvec
 from wordvec.blocks import TiledMatrix
-from wordvec.reduce import embed, truncated_svd
+from wordvec.reduce import truncated_svd
+from wordvec.vectors import embed
 from wordvec.weighting import ppmi
 
 SCORES = ["WS-353-ALL", "WS-353-SIM", "WS-353-REL", "RG-65", "MC-30", "MTurk-287",

@@ -38,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import study_hyperparams as study
 
 import wordvec
-from wordvec.reduce import embed, truncated_svd
+from wordvec.reduce import truncated_svd
+from wordvec.vectors import embed
 from wordvec.weighting import ppmi
 
 COLUMNS = ["WS-353-ALL", "WS-353-SIM", "WS-353-REL", "RG-65", "MC-30", "MTurk-287",

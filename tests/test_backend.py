@@ -22,7 +22,8 @@ import scipy.sparse as sp
 import wordvec
 from wordvec import _kernels, backend
 from wordvec.cooccur import CooccurrenceCounter
-from wordvec.reduce import _TiledOperator, truncated_svd
+from wordvec.operators import _TiledOperator
+from wordvec.reduce import truncated_svd
 from wordvec.tokenize import TokenIds, Tokenizer
 
 COMPILED = backend._import()[0] is not None

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 import wordvec
 from wordvec.blocks import BlockMatrix, row_cuts, sums64
 from wordvec.cooccur import SEPARATOR, CooccurrenceCounter
-from wordvec.reduce import (_BlockOperator, _sign_matrix, _TiledOperator,
-                             truncated_svd)
+from wordvec.operators import _BlockOperator, _TiledOperator
+from wordvec.reduce import _sign_matrix, truncated_svd
 from wordvec.weighting import ppmi
 
 from .test_cooccur import id_documents

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from wordvec import _kernels
 from wordvec.blocks import TiledMatrix, _tile_cuts
-from wordvec.reduce import (_half_scales, _sign_matrix, _TiledOperator,
-                             truncated_svd)
+from wordvec.operators import _half_scales, _TiledOperator
+from wordvec.reduce import _sign_matrix, truncated_svd
 
 LIB = _kernels.load()
 needs_kernels = pytest.mark.skipif(LIB is None, reason=f"no compiled kernels: "

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 import wordvec
 from wordvec.cooccur import SEPARATOR, CooccurrenceCounter
-from wordvec.reduce import _TiledOperator, truncated_svd
+from wordvec.operators import _TiledOperator
+from wordvec.reduce import truncated_svd
 from wordvec.tokenize import Tokenizer
 
 from .test_cooccur import id_documents

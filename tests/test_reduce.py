@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.polynomial import chebyshev
 
-from wordvec.reduce import (_chebyshev_degrees, _chebyshev_filter, _flip_signs,
-                             _half_scales, _TiledOperator, embed, truncated_svd)
+from wordvec.operators import _half_scales, _TiledOperator
+from wordvec.reduce import _chebyshev_degrees, _chebyshev_filter, _flip_signs, truncated_svd
+from wordvec.vectors import embed
 
 
 def low_rank(m: int, n: int, rank: int, seed: int = 0) -> np.ndarray:

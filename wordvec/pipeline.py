@@ -39,9 +39,9 @@ from ._progress import bar as progress_bar
 from ._reading import (_DROP, _IdStream, _Pass1, _parallel_files, _read_parallel,
                        _read_serial)
 from .params import COUNT_KEYS, DEFAULTS, PRESETS, REDUCE_KEYS, validate
-from .reduce import embed, truncated_svd
+from .reduce import truncated_svd
 from .tokenize import Tokenizer
-from .vectors import WordVectors
+from .vectors import WordVectors, embed
 from .vocab import Vocabulary, id_map, keep_probabilities, select_words
 from .weighting import ppmi
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import io as _io
+from ._validation import check_bool, check_float
 from . import query
 
 __all__ = ["WordVectors", "UnusableVectorWarning"]
@@ -386,3 +387,54 @@ def _check_counts(counts: Sequence[int] | np.ndarray | None, n: int) -> np.ndarr
     if arr.dtype.kind not in "biuf" or (arr.size and arr.min() < 0):
         raise ValueError("counts must be non-negative integers")
     return arr.astype(np.int64)
+
+
+# From the SVD factors to the vectors (the last step of a build).
+
+def embed(u: np.ndarray, s: np.ndarray, vt: np.ndarray, *, eig: float = 0.5,
+          add_contexts: bool = False, context_weight: float = 1.0,
+          normalize_parts: bool = False) -> np.ndarray:
+    """Word vectors ``w = U * S**eig``, plus context vectors ``c = V * S**eig`` if asked.
+
+    With ``add_contexts`` the result is ``w + context_weight * c``; with
+    ``normalize_parts`` each row of ``w`` and of ``c`` is first scaled to unit length
+    (all-zero rows stay zero), so every word gets the same mix of its word and
+    context parts.  ``context_weight`` and ``normalize_parts`` are ignored without
+    ``add_contexts``.
+
+    >>> u = np.eye(2, dtype=np.float32); s = np.array([4.0, 1.0], dtype=np.float32)
+    >>> embed(u, s, u.T, eig=0.5).tolist()
+    [[2.0, 0.0], [0.0, 1.0]]
+    >>> embed(u, s, u.T, eig=0.5, add_contexts=True, context_weight=0.5).tolist()
+    [[3.0, 0.0], [0.0, 1.5]]
+    >>> embed(u, s, u.T, eig=0.5, add_contexts=True, normalize_parts=True).tolist()
+    [[2.0, 0.0], [0.0, 2.0]]
+    """
+    eig = check_float("eig", eig, low=0.0, high=1.0)  # type: ignore[assignment]
+    context_weight = check_float("context_weight", context_weight,  # type: ignore[assignment]
+                                 low=0.0)
+    check_bool("add_contexts", add_contexts)
+    check_bool("normalize_parts", normalize_parts)
+    u, s, vt = np.asarray(u), np.asarray(s), np.asarray(vt)
+    if u.ndim != 2 or s.shape != (u.shape[1],) or vt.ndim != 2 or vt.shape[0] != s.size:
+        raise ValueError(f"embed needs U (m, k), S (k,) and Vt (k, n) from truncated_svd; got "
+                         f"shapes {u.shape}, {s.shape}, {vt.shape}")
+    if s.size and (not np.isfinite(s).all() or s.min() < 0):
+        raise ValueError("singular values must be finite and non-negative")
+    weights = (s.astype(np.float64) ** eig).astype(np.float32)
+    vectors = u * weights
+    if add_contexts:
+        if vt.shape[1] != u.shape[0]:
+            raise ValueError("add_contexts needs as many contexts as words")
+        contexts = vt.T * weights
+        if normalize_parts:
+            vectors = _unit_rows(vectors)
+            contexts = _unit_rows(contexts)
+        vectors = vectors + np.float32(context_weight) * contexts
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows of ``x`` scaled to unit length; all-zero rows stay zero."""
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms > 0, norms, 1).astype(x.dtype)
