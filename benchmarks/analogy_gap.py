@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 import wordvec
-from wordvec.counts import Cooccurrences
+from wordvec.cooccurrences import Cooccurrences
 from wordvec.evaluate import evaluate_analogies, evaluate_similarity
 from wordvec.reduce import truncated_svd
 from wordvec.vectors import WordVectors

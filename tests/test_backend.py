@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 import wordvec
 from wordvec import _kernels, backend
-from wordvec.cooccur import CooccurrenceCounter
+from wordvec.counting import CooccurrenceCounter
 from wordvec.operators import _TiledOperator
 from wordvec.reduce import truncated_svd
 from wordvec.tokenize import TokenIds, Tokenizer

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 import wordvec
 from wordvec.blocks import BlockMatrix, row_cuts, sums64
-from wordvec.cooccur import SEPARATOR, CooccurrenceCounter
+from wordvec.counting import SEPARATOR, CooccurrenceCounter
 from wordvec.operators import _BlockOperator, _TiledOperator
 from wordvec.reduce import _sign_matrix, truncated_svd
 from wordvec.weighting import ppmi
 
-from .test_cooccur import id_documents
+from .test_counting import id_documents
 
 
 @given(weights=st.lists(st.integers(0, 50), min_size=1, max_size=60),

@@ -29,7 +29,7 @@ def _assert_clean(tally: Tally, min_ok: int = 1) -> None:
 
 def load_counts(path: str) -> Any:
     """The loader the child calls (``run_cases`` takes a module-level function)."""
-    from wordvec.counts import Cooccurrences
+    from wordvec.cooccurrences import Cooccurrences
     return Cooccurrences.load(path)
 
 
@@ -63,7 +63,7 @@ def check_labelled(data: Any) -> None:
 
 # -- counts files ------------------------------------------------------------------------
 def _small_counts(path: Path) -> bytes:
-    from wordvec.counts import Cooccurrences
+    from wordvec.cooccurrences import Cooccurrences
     from wordvec.vocab import Vocabulary
     matrix = sp.csr_matrix(np.array([[0, 2, 1], [2, 0, 0.5], [1, 0.5, 0]], dtype=np.float32))
     Cooccurrences(Vocabulary(["a", "bé", "c"], [3, 2, 1]), matrix,

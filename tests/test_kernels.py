@@ -276,7 +276,7 @@ def test_sort_keys_falls_back_to_numpy_sort() -> None:
                                                     (75_408, 5, "dynamic"), (1000, 8, "harmonic"),
                                                     (3, 10, "uniform")])
 def test_pair_keys_fit_the_radix_sort_bound(vocab: int, window: int, weighting: str) -> None:
-    from wordvec.cooccur import CooccurrenceCounter
+    from wordvec.counting import CooccurrenceCounter
 
     c = CooccurrenceCounter(vocab, window=window, window_weighting=weighting)
     ids = np.array([vocab - 1] * (window + 1) + [0], dtype=np.int32)  # the largest keys
@@ -293,7 +293,7 @@ def test_pair_keys_fit_the_radix_sort_bound(vocab: int, window: int, weighting: 
 def test_count_pairs_equals_numpy(stream: list[int], p: int, window: int,
                                   weighting: str) -> None:
     """The C chunk counter (pairs, radix sort, weights, CSR) = the NumPy path it replaces."""
-    from wordvec.cooccur import CooccurrenceCounter
+    from wordvec.counting import CooccurrenceCounter
 
     c = CooccurrenceCounter(12, window=window, window_weighting=weighting)
     x = np.array(stream, dtype=np.int32)
@@ -328,7 +328,7 @@ def test_merge_of_partials_equals_scipy_sum(k: int, n: int, density: float, thre
     """The k-way row merge (dense accumulator, copies, both read-back orders) = SciPy's sum."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from wordvec.cooccur import _merge_partials
+    from wordvec.counting import _merge_partials
 
     rng = np.random.default_rng(seed)
     parts = [_integer_csr(rng, n, density * rng.random()) for _ in range(k)]

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 import wordvec
 from wordvec import params
 from wordvec.cli import build_parser
-from wordvec.counts import Cooccurrences
+from wordvec.cooccurrences import Cooccurrences
 from wordvec.params import COUNT_KEYS, DEFAULTS, PARAMS, REDUCE_KEYS
 from wordvec.vocab import Vocabulary
 

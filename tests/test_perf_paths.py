@@ -23,12 +23,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wordvec
-from wordvec.cooccur import SEPARATOR, CooccurrenceCounter
+from wordvec.counting import SEPARATOR, CooccurrenceCounter
 from wordvec.operators import _TiledOperator
 from wordvec.reduce import truncated_svd
 from wordvec.tokenize import Tokenizer
 
-from .test_cooccur import id_documents
+from .test_counting import id_documents
 
 WORDS = ["the", "The", "cat", "Cat", "sat", "on", "mat", "dog", "ran", "ΟΔΟΣ", "İstanbul",
          "don't", "3.14", "1,000", "naïve", "café", "ἀρχή", "x"]

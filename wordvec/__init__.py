@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 # processes that import one module (wordvec._workers) do not import SciPy with it.
 _LAZY = {
     "Corpus": "corpus", "CorpusError": "errors", "CorpusNotFoundError": "errors",
-    "FormatError": "errors", "WordvecError": "errors", "Cooccurrences": "counts",
+    "FormatError": "errors", "WordvecError": "errors", "Cooccurrences": "cooccurrences",
     "load_glove": "formats", "load_vectors": "formats", "load_word2vec": "formats",
     "save_glove": "formats", "save_word2vec": "formats", "LabelledTexts": "labelled",
     "load_labelled": "labelled", "DEFAULTS": "params", "PRESETS": "params", "build": "pipeline",

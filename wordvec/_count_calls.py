@@ -1,7 +1,7 @@
 """Python side of the counting kernels (``_count_ext``): pair keys and their radix sort,
 id remapping, counting and subsampling, and the merges and symmetrizing of partial
 count matrices, each with the range checks the C needs.  Used by
-:mod:`wordvec.cooccur` and :mod:`wordvec.pipeline`, through :mod:`wordvec._kernels`.
+:mod:`wordvec.counting` and :mod:`wordvec.pipeline`, through :mod:`wordvec._kernels`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def count_pairs(lib: Kernels, x: np.ndarray, p: int, window: int, vocab_size: in
                 scratch: Callable[[int], tuple[np.ndarray, np.ndarray]] | None = None
                 ) -> tuple[sp.csr_matrix, int]:
     """The weighted pair counts of an id chunk as a canonical float64 CSR matrix, and the
-    number of pairs; see :class:`wordvec.cooccur.CooccurrenceCounter` for the chunk's
+    number of pairs; see :class:`wordvec.counting.CooccurrenceCounter` for the chunk's
     layout (``x[:p]`` the carry) and the keys.  ``scratch(m)`` returns two int64 arrays
     of at least ``m`` entries for the pair keys, which a caller can keep from chunk to
     chunk (fresh memory is paid in page faults); default: new ones.  Releases the GIL."""

@@ -26,7 +26,7 @@ from . import _kernels
 from . import backend as _backend
 from ._files import temp_folder
 from ._progress import bar as progress_bar
-from .cooccur import SEPARATOR
+from .counting import SEPARATOR
 from .corpus import Corpus, ReadStats, plain_pieces
 from ._workers import _text_batches, _worker_file, _worker_init, load_ids
 from .tokenize import _SEPARATOR_ARRAY, TokenIds, Tokenizer, TypeIndex

@@ -2,7 +2,7 @@
 
 Stages (one module each): :mod:`~wordvec.corpus` streams documents,
 :mod:`~wordvec.tokenize` splits them, :mod:`~wordvec.vocab` counts and prunes,
-:mod:`~wordvec.cooccur` counts windows, :mod:`~wordvec.weighting` computes PPMI and
+:mod:`~wordvec.counting` counts windows, :mod:`~wordvec.weighting` computes PPMI and
 :mod:`~wordvec.reduce` runs the truncated SVD.
 
 The raw text is read and tokenized once (:mod:`wordvec._reading`: provisional ids and
@@ -13,7 +13,7 @@ counted in chunks (partial counts spill to disk past the other half of
 ``max_memory``).  The parameters come from :mod:`wordvec.params`.  Counting uses ``n_jobs``
 threads and exact sums, so it too is identical whatever ``n_jobs``.  With the
 kernels, remapping, subsampling, counting, merging and symmetrizing run in C
-(:mod:`wordvec.cooccur`); without them NumPy and SciPy give the same ids and counts.
+(:mod:`wordvec.counting`); without them NumPy and SciPy give the same ids and counts.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from . import _kernels
 from . import backend as _backend
 from ._validation import check_choice, check_int, default_n_jobs
 from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
-from .cooccur import HOLE, SEPARATOR, CooccurrenceCounter
+from .counting import HOLE, SEPARATOR, CooccurrenceCounter
 from .corpus import Corpus
-from .counts import Cooccurrences
+from .cooccurrences import Cooccurrences
 from .errors import CorpusError
 from ._progress import bar as progress_bar
 from ._reading import (_DROP, _IdStream, _Pass1, _parallel_files, _read_parallel,

@@ -27,7 +27,7 @@ import numpy as np
 
 from ._files import check_writable
 from ._validation import check_choice, check_float, check_int
-from .counts import Cooccurrences
+from .cooccurrences import Cooccurrences
 from .features import POOLINGS, EmbeddingVectorizer, LogCountRatio
 from .formats import load_vectors
 from .labelled import LabelledTexts

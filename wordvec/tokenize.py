@@ -32,7 +32,7 @@ NUMBER_PATTERN = r"\d+(?:[.,]\d+)*"
 
 _NUMBER_POLICIES = ("keep", "zero", "drop", "token")
 #: The id that ends a document in an id stream (no window crosses it; also
-#: ``wordvec.cooccur.SEPARATOR``).
+#: ``wordvec.counting.SEPARATOR``).
 SEPARATOR = -1
 _DIGITS = re.compile(r"\d")
 

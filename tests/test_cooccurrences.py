@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from wordvec.counts import Cooccurrences
+from wordvec.cooccurrences import Cooccurrences
 from wordvec.errors import FormatError
 from wordvec.vocab import Vocabulary
 
