@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from wordvec import corpus as corpus_module
 from wordvec.corpus import Corpus, iter_file
 from wordvec.errors import CorpusError, CorpusNotFoundError
 
@@ -230,19 +231,15 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # the same paths as test_unreadable_file_names_it, also where the tests run as root
     f = tmp_path / "secret.txt"
     f.write_text("x\n")
-    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    monkeypatch.setattr(corpus_module, "_may", lambda path, mode: False)  # this module only
     with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(permission denied\)"):
         Corpus(f)
     with pytest.raises(CorpusError, match=r"folder .* cannot be read \(permission denied\)"):
         Corpus(tmp_path)
     monkeypatch.undo()
-    import builtins
-    real_open = builtins.open
 
-    def deny(file, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if str(file) == str(f):
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)
-    monkeypatch.setattr(builtins, "open", deny)
+    def deny(path: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(corpus_module, "_open_binary", deny)
     with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(Permission denied\)"):
         list(iter_file(f))

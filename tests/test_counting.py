@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -132,3 +134,40 @@ def test_result_can_be_called_twice(chunks: int) -> None:
     whole.update(np.array([2, 3], dtype=np.int32))
     np.testing.assert_array_equal(c.result().toarray(), whole.result().toarray())
     assert c.result().sum() > first.sum()
+
+
+@settings(max_examples=40, deadline=None)
+@given(docs=docs_strategy, window=st.integers(1, 6),
+       weighting=st.sampled_from(["uniform", "harmonic", "dynamic"]),
+       chunk=st.integers(1, 50), budget=st.integers(200, 5000), threads=st.integers(1, 3))
+def test_counter_fast_paths_are_exact(docs: list[list[int]], window: int, weighting: str,
+                                      chunk: int, budget: int, threads: int) -> None:
+    stream = np.array([t for d in docs for t in d + [SEPARATOR]], dtype=np.int32)
+    reference = CooccurrenceCounter(12, window=window, window_weighting=weighting)
+    reference.update(stream)  # one chunk, one thread, in memory
+    fast = CooccurrenceCounter(12, window=window, window_weighting=weighting,
+                               max_memory=budget, n_threads=threads)
+    for start in range(0, len(stream), chunk):
+        fast.update(stream[start:start + chunk])
+    a, b = reference.result(), fast.result()
+    fast.close()
+    assert a.dtype == b.dtype == np.float32
+    assert a.has_canonical_format and b.has_canonical_format
+    np.testing.assert_array_equal(a.toarray(), b.toarray())
+    assert reference.pairs == fast.pairs
+
+
+def test_counter_spills_and_cleans_up(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    counter = CooccurrenceCounter(50, window=2, max_memory=1000, tmp_dir=tmp_path)
+    for _ in range(10):
+        counter.update(rng.integers(0, 50, 200).astype(np.int32))
+    assert counter.spills > 1
+    assert list(tmp_path.iterdir())  # runs on disk
+    reference = CooccurrenceCounter(50, window=2)
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        reference.update(rng.integers(0, 50, 200).astype(np.int32))
+    np.testing.assert_array_equal(counter.result().toarray(), reference.result().toarray())
+    counter.close()
+    assert not list(tmp_path.iterdir())

@@ -37,6 +37,7 @@ def test_full_rank_reconstructs_exactly() -> None:
     np.testing.assert_allclose(left @ right, a, atol=1e-9)
 
 
+@pytest.mark.slow
 def test_large_sparse_uses_the_randomized_solver() -> None:
     rng = np.random.default_rng(1)
     lo = rng.standard_normal((3000, 4)) @ np.diag([9, 6, 3, 1]) @ rng.standard_normal((4, 2000))

@@ -6,10 +6,12 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import wordvec
 from wordvec import WordVectors
 from wordvec._files import atomic_write, check_writable, sweep_stale, temp_folder
 from wordvec.cli import main
@@ -93,3 +95,17 @@ def test_stale_leftovers_of_a_dead_process_are_swept(tmp_path):
     assert live_dir.exists() and other.exists()
     with temp_folder("wordvec-ids-", tmp_path) as made:
         assert os.path.basename(made).startswith(f"wordvec-ids-{os.getpid()}-")
+
+
+def test_interrupted_save_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    wv = wordvec.WordVectors(np.eye(3), ["a", "b", "c"])
+    target = tmp_path / "model.wv"
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("wordvec._files._sync", interrupted)  # dies after the bytes are written
+    with pytest.raises(KeyboardInterrupt):
+        wv.save(target)
+    assert list(tmp_path.iterdir()) == []

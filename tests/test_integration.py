@@ -9,7 +9,8 @@ from wordvec.params import DEFAULTS
 
 from .conftest import NLTK_DATA, needs_shared
 
-pytestmark = [needs_shared(NLTK_DATA / "corpora" / "brown.zip"), pytest.mark.shared]
+pytestmark = [needs_shared(NLTK_DATA / "corpora" / "brown.zip"), pytest.mark.shared,
+              pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -160,3 +164,35 @@ def test_missing_file_and_empty_corpus(tmp_path: Path) -> None:
         wordvec.build(empty, **SMALL)
     with pytest.raises(CorpusError, match="holds no tokens"):
         wordvec.build(["... !!!", "--"], **SMALL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_killed_build_leaves_no_model(tmp_path: Path, sig: int) -> None:
+    """Ctrl-C and ``kill`` remove everything the build wrote; ``kill -9`` cannot be
+    handled, but the model's name never holds a partial file (writes are renamed into
+    place), so at most a hidden ``.model.wv.*.tmp`` is left, had the signal come while
+    saving."""
+    rng = np.random.default_rng(0)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    vocab = [f"w{i}" for i in range(3000)]
+    for i in range(4):
+        (corpus / f"part{i}.txt").write_text(
+            "\n".join(" ".join(rng.choice(vocab, 200)) for _ in range(1500)), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "wordvec", "build", str(corpus), "-o",
+                             str(out / "model.wv"), "-q", "--dim", "50", "--min-count", "1"],
+                            stderr=subprocess.PIPE, text=True, cwd=out)
+    time.sleep(1.5)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:  # pragma: no cover - the machine was faster than the signal
+        pytest.skip("the build finished before the signal")
+    assert proc.returncode != 0
+    left = sorted(p.name for p in out.iterdir())
+    if sig == signal.SIGKILL:
+        assert all(name.startswith(".model.wv.") and name.endswith(".tmp") for name in left)
+    else:
+        assert left == [], err

@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 from numpy.polynomial import chebyshev
 
 from wordvec.operators import _half_scales, _TiledOperator
-from wordvec.reduce import _chebyshev_degrees, _chebyshev_filter, _flip_signs, truncated_svd
+from wordvec.reduce import (
+    _chebyshev_degrees,
+    _chebyshev_filter,
+    _flip_signs,
+    truncated_svd,
+)
 from wordvec.vectors import embed
 
 
@@ -293,3 +298,36 @@ def test_flip_signs_equals_argmax_of_magnitudes(m: int, k: int, seed: int, level
     got_u, got_vt = _flip_signs(u.copy(), vt.copy())
     np.testing.assert_array_equal(got_u, want_u)
     np.testing.assert_array_equal(got_vt, want_vt)
+
+
+def test_randomized_svd_close_to_exact() -> None:
+    rng = np.random.default_rng(0)
+    low = rng.standard_normal((400, 12)) @ np.diag(np.linspace(10, 3, 12)) \
+        @ rng.standard_normal((12, 300))
+    a = sp.csr_matrix(low + 0.01 * rng.standard_normal((400, 300)), dtype=np.float32)
+    _, s, _ = truncated_svd(a, 10, n_iter=3)
+    exact = np.linalg.svd(a.toarray(), compute_uv=False)[:10]
+    np.testing.assert_allclose(s, exact, rtol=1e-3)
+
+
+def test_orthonormal_basis_spans_the_columns() -> None:
+    from wordvec.reduce import _orthonormal
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal((500, 20)) @ np.diag(np.logspace(0, -2, 20))).astype(np.float32)
+    q = _orthonormal(x)
+    np.testing.assert_allclose(q.T @ q, np.eye(20), atol=1e-5)
+    np.testing.assert_allclose(q @ (q.T @ x), x, atol=1e-5)  # same column space
+    deficient = np.hstack([x[:, :5], x[:, :5]])  # rank 5: Cholesky fails, QR takes over
+    q = _orthonormal(deficient)
+    assert np.all(np.isfinite(q))
+    np.testing.assert_allclose(q @ (q.T @ deficient), deficient, atol=1e-5)
+
+
+def test_one_pass_basis_keeps_the_span() -> None:
+    from wordvec.reduce import _orthonormal
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal((800, 30)) @ np.diag(np.logspace(0, -1.5, 30))).astype(np.float32)
+    q = _orthonormal(x, passes=1)
+    assert np.linalg.cond(q) < 1.01
+    exact = _orthonormal(x)
+    np.testing.assert_allclose(exact @ (exact.T @ q), q, atol=1e-4)

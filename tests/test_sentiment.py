@@ -1,4 +1,4 @@
-"""Domain adaptation (counts merged with the task's text) and the sentiment cross-validation."""
+"""The sentiment models and their cross-validation (vectors from :mod:`wordvec.adaptation`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ import numpy as np
 import pytest
 
 import wordvec
+from wordvec.adaptation import adapt
 from wordvec.cli import main
 from wordvec.labelled import LabelledTexts
-from wordvec.sentiment import (EMBEDDING_WEIGHT_GRID, MODELS, NB_C_GRID, adapt,
-                               cross_validate_sentiment, format_report, run, sentiment_models)
+from wordvec.sentiment import (
+    EMBEDDING_WEIGHT_GRID,
+    MODELS,
+    NB_C_GRID,
+    cross_validate_sentiment,
+    format_report,
+    run,
+    sentiment_models,
+)
 
 GENERAL = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog ran",
            "the mat and the log were red", "a red cat sat", "the dog ran on the mat"] * 4
@@ -32,38 +40,6 @@ def general_counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def data() -> LabelledTexts:
     return LabelledTexts(POS + NEG, ["pos"] * len(POS) + ["neg"] * len(NEG))
-
-
-def test_adapt_equals_counting_both_corpora(general_counts: Path, data: LabelledTexts) -> None:
-    wv = adapt(general_counts, data.texts, dim=4, min_count=2)
-    general = wordvec.Cooccurrences.load(general_counts)
-    task = wordvec.count(data.texts, min_count=1, subsample=0, progress=False)
-    expected = wordvec.build_from_counts(general.merge(task).prune(min_count=2), dim=4,
-                                         progress=False)
-    assert wv.index_to_key == expected.index_to_key
-    np.testing.assert_allclose(wv.vectors, expected.vectors, atol=1e-5)
-    assert "great" in wv and "cat" in wv  # words of both corpora
-    assert wv.stats["adapted"]["task_tokens"] == sum(len(t.split()) for t in data.texts)
-    assert wv.params["min_count"] == 2
-
-
-def test_adapt_task_weight_scales_task_counts(general_counts: Path, data: LabelledTexts) -> None:
-    plain = adapt(general_counts, data.texts, dim=4)
-    heavy = adapt(general_counts, data.texts, dim=4, task_weight=3)
-    film = plain.key_to_index["film"]
-    assert heavy.counts[heavy.key_to_index["film"]] == 3 * plain.counts[film]
-    assert heavy.counts[heavy.key_to_index["cat"]] == plain.counts[plain.key_to_index["cat"]]
-
-
-def test_adapt_errors(general_counts: Path, data: LabelledTexts, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="task_weight must be a finite number > 0; got 0"):
-        adapt(general_counts, data.texts, task_weight=0)
-    with pytest.raises(ValueError, match="task_weight must be a finite number > 0; got inf"):
-        adapt(general_counts, data.texts, task_weight=float("inf"))
-    with pytest.raises(TypeError, match="window"):
-        adapt(general_counts, data.texts, window=3)
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        adapt(tmp_path / "none.npz", data.texts)
 
 
 def test_models_are_pipelines_with_the_settings() -> None:
@@ -142,6 +118,7 @@ def test_cross_validation_on_tiny_data(general_counts: Path, data: LabelledTexts
         cross_validate_sentiment(LabelledTexts(POS, ["pos"] * 6), wv, folds=2)
 
 
+@pytest.mark.slow
 def test_nested_cross_validation_chooses_inside_the_training_part(
         general_counts: Path, data: LabelledTexts) -> None:
     wv = adapt(general_counts, data.texts, dim=4)

@@ -19,7 +19,7 @@ _LAZY = {
     "WordVectors": "vectors", "Vocabulary": "vocab",
     # scikit-learn is imported only when the sentiment features are first used
     "EmbeddingVectorizer": "features", "EmptyDocumentWarning": "features",
-    "LogCountRatio": "features", "adapt": "sentiment",
+    "LogCountRatio": "features", "adapt": "adaptation",
     # which implementation runs the kernels (compiled or NumPy/SciPy), and what is in use
     "set_backend": "backend", "use_backend": "backend", "show_config": "backend",
     # the reduction stage on any matrix, and pictures (matplotlib, the plot extra)

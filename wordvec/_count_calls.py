@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # SciPy is imported where a function needs it: tokenizing wor
 
 def sort_keys(keys: np.ndarray, bits: int) -> None:
     """Sort int64 ``keys`` (each ``0 <= key < 2**bits``) in place: a radix sort with the
-    kernels (releases the GIL; ~4x NumPy's sort of 5M keys here), else ``keys.sort()``."""
+    kernels (releases the GIL), else ``keys.sort()``."""
     from . import _kernels  # load() looked up at call time (tests replace it)
 
     lib = _kernels.load()

@@ -59,6 +59,11 @@ def check_writable(path: str | os.PathLike[str], name: str = "output") -> Path:
     return p
 
 
+def _sync(fd: int) -> None:
+    """The bytes on disk before the rename (a crash then leaves the old file or the new)."""
+    os.fsync(fd)
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "wb",
                  encoding: str | None = None) -> Iterator[IO[Any]]:
@@ -85,7 +90,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb",
         with os.fdopen(fd, mode, encoding=encoding) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            _sync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

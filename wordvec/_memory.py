@@ -26,9 +26,8 @@ def release_freed_memory() -> None:
 
     Arrays smaller than glibc's mmap threshold (which rises up to 32 MiB as large
     blocks are freed) come from malloc's heaps -- one per thread -- which keep freed
-    pages resident.  The SVD on disk calls this after each product: on the wiki
-    sample x4 its peak RSS went from 1186-1250 MB to 1068 MB, the sample's own figure
-    (``benchmarks/RESULTS.md``), at no measurable cost in time.
+    pages resident.  The SVD on disk calls this after each product, which keeps its
+    peak resident memory at the in-memory build's (``benchmarks/DECISIONS.md``).
     """
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)

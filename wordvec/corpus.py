@@ -301,13 +301,13 @@ def _files_of(path: Path, glob: str) -> list[Path]:
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
     if stat.S_ISREG(mode):
-        if not os.access(path, os.R_OK):
+        if not _may(path, os.R_OK):
             raise CorpusError(f"{path}: cannot read (permission denied)")
         return [path]
     if not stat.S_ISDIR(mode):
         raise CorpusError(f"corpus {str(path)!r} is not a regular file or folder (a FIFO, "
                           f"socket or device cannot be read as a corpus)")
-    if not os.access(path, os.R_OK | os.X_OK):
+    if not _may(path, os.R_OK | os.X_OK):
         raise CorpusError(f"folder {str(path)!r} cannot be read (permission denied)")
     try:
         files = sorted(p for p in path.rglob(glob)
@@ -319,6 +319,11 @@ def _files_of(path: Path, glob: str) -> list[Path]:
     if not files:
         raise CorpusError(f"folder {str(path)!r} holds no file matching glob {glob!r}")
     return files
+
+
+def _may(path: Path, mode: int) -> bool:
+    """Whether this process may read (``os.R_OK``) or list (``R_OK | X_OK``) ``path``."""
+    return os.access(path, mode)
 
 
 def _open_binary(path: Path) -> IO[bytes]:

@@ -434,8 +434,7 @@ class CooccurrenceCounter:
         self._scratch.clear()
         V = self.vocab_size
         # The partials merged into one that replaces them, so that their memory is free
-        # before C + C.T is made (wiki sample: count peak 1325 -> 1033 MB, counting 2.96
-        # -> 2.80 s on a machine that charges for each new page; benchmarks/RESULTS.md).
+        # before C + C.T is made (a lower peak; benchmarks/DECISIONS.md).
         self._consolidate()
         total = self._partials[0] if self._partials else None
         if self._runs:

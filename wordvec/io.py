@@ -1,4 +1,4 @@
-"""File I/O shared by every writer: atomic writes, and the native model format.
+"""The native model file: words, metadata and the float32 matrix in one memory-mappable file.
 
 Native format (one file, memory-mappable)::
 

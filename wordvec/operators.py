@@ -240,9 +240,8 @@ def _wide_rows(lib: _kernels.Kernels, tiles: list[_kernels.CTile], row_nnz: np.n
     consecutive rows that averages ``below`` (:data:`_WIDE_ROW_NNZ`) non-zeros or more
     are gathered from one full-width copy instead (the operand's rows then come from the
     whole block, not a tile's slice); the frequent words' rows, however many rare ones
-    there are, stay tiled.  On the wiki sample: rows 29,696 on of 75,408, 10 % of the
-    non-zeros, half products ~6 % faster (``benchmarks/RESULTS.md``), for a copy of those
-    rows of ``A`` and ``A.T``."""
+    there are, stay tiled.  This costs a copy of those rows of ``A`` and ``A.T``; the
+    gain is in ``benchmarks/DECISIONS.md``."""
     n_rows = len(row_nnz)
     if len(tiles) < 2 or n_rows == 0:
         return n_rows, None
@@ -436,8 +435,8 @@ class _BlockOperator:
 class _Buffers:
     """Spare float32 arrays for the solvers' iterates, taken by shape.
 
-    Fresh memory costs a page fault per page at its first touch, which on the virtual
-    machines measured here cost ~0.2 s per 75k x 520 iterate: the solvers hand back the
+    Fresh memory costs a page fault per page at its first touch (dear on virtual
+    machines; ``benchmarks/DECISIONS.md``): the solvers hand back the
     arrays they are done with and take them again for the next iterate.  Only for an
     operator that writes into them (``op.takes_out``): for one that does not, a kept
     array would only add to the peak, so ``take`` gives None and ``give`` drops."""

@@ -268,10 +268,10 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     n_iter : int, default=4
         Steps of the subspace SVD (each one product with ``A.T`` and one with ``A``).
         4 Chebyshev steps are more accurate than the 6 power iterations of the
-        previous default on every rank of the wiki sample's SVD (``benchmarks/RESULTS.md``).
+        previous default on every rank of the wiki sample's SVD (``benchmarks/DECISIONS.md``).
     svd_precision : {"half", "single"}, default="half"
         Precision of the dense operand in the steps of the subspace SVD: half precision
-        halves the products' memory traffic (SVD 23.4 -> 19.6 s on the wiki sample here)
+        halves the products' memory traffic (``benchmarks/DECISIONS.md``)
         with the same accuracy on every rank band and the same scores; the final
         product, from which the vectors come, is single precision either way (see
         :func:`~wordvec.reduce.truncated_svd`).

@@ -125,7 +125,7 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
         (each column scaled by a power of two first; sums stay float32), which halves
         the bytes of the operand each product fetches, and perturbs each step by ~1e-4
         relative, far below the steps' own error (on the wiki sample: the same
-        accuracy in every rank band and the same scores, SVD 23.4 -> 19.6 s).  The last
+        accuracy in every rank band and the same scores; ``benchmarks/DECISIONS.md``).  The last
         product, from which the triplets are computed (Rayleigh-Ritz), is single
         precision either way.  Only where the compiled kernels convert in hardware
         (x86-64 with F16C) and the matrix is in memory; elsewhere the steps are single
@@ -208,11 +208,12 @@ def _subspace_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter
     filters of :func:`_chebyshev_degrees` (see :func:`_chebyshev_filter`).  On the wiki
     sample's PPMI matrix (dim 500, whose singular values fall only from 221 to 205
     between ranks 300 and 500) 4 filtered steps are more accurate than 6 power
-    iterations on every rank, with 10 products instead of 14 (``benchmarks/RESULTS.md``).
+    iterations on every rank, with 10 products instead of 14 (``benchmarks/DECISIONS.md``).
     The start ``Y = A G`` takes a sparse sign matrix ``G`` (:func:`_sign_matrix`), not a
     Gaussian one: on the wiki sample, 13 seeds each, the same subspace accuracy in every
-    band and the same scores (WS353 0.690 vs 0.691), 0.2 s instead of 1.2 s (drawing the
-    Gaussian matrix took 0.5 s, the product with it 0.7 s).
+    band and the same scores, in a fraction of the time (drawing a Gaussian matrix and
+    multiplying by it are both dearer than one pass over the non-zeros;
+    ``benchmarks/DECISIONS.md``).
     """
     m, n = a.shape
     k = min(dim + n_oversamples, min(m, n))
@@ -243,7 +244,7 @@ def _subspace_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter
                 # which float32 holds for PPMI spectra (~17**2 on the wiki sample); a Gram
                 # too ill-conditioned for Cholesky falls back to Householder QR in
                 # _orthonormal.  Same scores to 4 decimals on every benchmark, 6 fewer
-                # Cholesky-QRs (-4.5 s at dim 500).
+                # Cholesky-QRs (benchmarks/DECISIONS.md).
                 z = op.rmatmat(_orthonormal(y, passes=1, overwrite=True), half,
                                out=work.take((n, k)))
                 work.give(y)
@@ -298,7 +299,7 @@ def _chebyshev_degrees(n_iter: int) -> list[int]:
     Filters of degree 2, the cutoff re-estimated before each; the first one (odd
     ``n_iter``) or two (even) have degree 1, because the cutoff estimated from the random
     start is poor.  On the wiki sample (dim 500) this ordering beat degree-1, degree-3
-    and other orders of degree-2 filters at 4 and 6 steps (``benchmarks/RESULTS.md``).
+    and other orders of degree-2 filters at 4 and 6 steps (``benchmarks/DECISIONS.md``).
     """
     if n_iter <= 0:
         return []

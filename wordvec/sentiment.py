@@ -1,7 +1,7 @@
-"""Sentiment classification with word-vector features: domain adaptation and cross-validation.
+"""Sentiment classification with word-vector features: the models and their cross-validation.
 
-* :func:`adapt` builds vectors from the saved counts of a general corpus plus a task's
-  own (unlabelled) text.  Counts are additive, so the general corpus is not read again.
+* vectors for a task come from :func:`wordvec.adapt` (:mod:`wordvec.adaptation`): a
+  general corpus's saved counts plus the task's own (unlabelled) text.
 * :func:`sentiment_models` makes the scikit-learn pipelines compared here:
   TF-IDF + logistic regression (the baseline), embeddings + logistic regression,
   naive Bayes scaled n-grams + logistic regression (the n-gram features of NBSVM,
@@ -27,17 +27,14 @@ import numpy as np
 
 from ._files import check_writable
 from ._validation import check_choice, check_float, check_int
-from .cooccurrences import Cooccurrences
+from .adaptation import adapt
 from .features import POOLINGS, EmbeddingVectorizer, LogCountRatio
 from .formats import load_vectors
 from .labelled import LabelledTexts
-from .params import COUNT_KEYS, DEFAULTS
-from .pipeline import build_from_counts, count
-from .tokenize import Tokenizer
+from .params import DEFAULTS
 from .vectors import WordVectors
-from .vocab import Vocabulary
 
-__all__ = ["EMBEDDING_WEIGHT_GRID", "MODELS", "NB_C_GRID", "SentimentReport", "adapt",
+__all__ = ["EMBEDDING_WEIGHT_GRID", "MODELS", "NB_C_GRID", "SentimentReport",
            "cross_validate_sentiment", "format_report", "sentiment_models"]
 
 #: The models compared by :func:`cross_validate_sentiment`, in report order.
@@ -50,77 +47,6 @@ _MODEL_TITLES = {"tfidf": "TF-IDF + logistic regression",
 #: "combined" models, and the combined model's ``embedding_weight`` (0: no embeddings).
 NB_C_GRID = (0.1, 1.0, 10.0)
 EMBEDDING_WEIGHT_GRID = (0.0, 0.01, 0.03, 0.1)
-#: Counting parameters the task text must share with the general counts to be merged.
-# counting parameters the task text is counted with (the general counts' own); the
-# vocabulary ones (min_count, max_vocab) apply to the merged counts instead
-_SHARED_COUNT_KEYS = tuple(k for k in COUNT_KEYS if k not in ("min_count", "max_vocab"))
-
-
-def adapt(general: Cooccurrences | str | os.PathLike[str], task_text: Any, *,
-          task_weight: float = 1.0, min_count: int | None = None,
-          progress: bool = False, **reduce_params: Any) -> WordVectors:
-    """Vectors from a general corpus's saved counts plus a task's own unlabelled text.
-
-    The task text is counted with the general counts' window settings and tokenizer,
-    the two count sets are merged (:meth:`Cooccurrences.merge`), words seen fewer than
-    ``min_count`` times in both together are pruned, and PPMI + SVD run on the result.
-
-    Parameters
-    ----------
-    general : Cooccurrences or str or os.PathLike
-        Counts from :func:`wordvec.count` on the general corpus, or their ``.npz`` file
-        (:meth:`Cooccurrences.save`).
-    task_text : corpus
-        Anything :func:`wordvec.count` reads: a corpus name, path, or iterable of
-        documents.  Using the texts of a labelled data set here (without the labels)
-        is transductive: say so when reporting results.
-    task_weight : float, default=1.0
-        Multiply the task's word and pair counts by this before merging, so a small
-        in-domain text weighs more against a large general corpus (10 makes 1.6M
-        review tokens weigh about as much as the 16.7M-token wiki sample).
-    min_count : int, optional
-        Pruning threshold on the merged counts; default the general counts'
-        ``min_count``.
-    progress : bool, default=False
-        Progress bars on stderr.
-    **reduce_params
-        Weighting and reduction parameters of :func:`wordvec.build_from_counts`
-        (``dim``, ``eig``, ``shift``, ...).
-
-    Examples
-    --------
-    The recipe it runs (count the general corpus once, keep the counts)::
-
-        general = wordvec.count("enwiki-2015-sample")          # once
-        general.save("wiki.counts.npz")
-        wv = adapt("wiki.counts.npz", task_texts, dim=300)
-    """
-    if not isinstance(general, Cooccurrences):
-        general = Cooccurrences.load(general)
-    params = general.params
-    if min_count is None:
-        min_count = int(params.get("min_count", DEFAULTS["min_count"]))
-    check_int("min_count", min_count, low=1)
-    check_float("task_weight", task_weight, low=0, low_open=True)
-    tok = params.get("tokenizer")
-    if tok is not None and not isinstance(tok, dict):
-        raise ValueError(f"the general counts were made with a custom tokenizer ({tok!r}); "
-                         f"count the task text with it and merge by hand")
-    tokenizer = Tokenizer(**(tok or {}))
-    shared = {k: params[k] for k in _SHARED_COUNT_KEYS if k in params}
-    task = count(task_text, tokenizer=tokenizer, min_count=1, progress=progress, **shared)
-    if task_weight != 1.0:
-        task = Cooccurrences(Vocabulary(task.vocab.words,
-                                        np.rint(task.vocab.counts * task_weight).astype(np.int64)),
-                             task.matrix * np.float32(task_weight), task.params, task.stats)
-    merged = general.merge(task).prune(min_count=min_count,
-                                       max_vocab=params.get("max_vocab"))
-    wv = build_from_counts(merged, progress=progress, **reduce_params)
-    wv.stats["adapted"] = {"task_tokens": task.stats.get("tokens"),
-                           "task_vocab": len(task.vocab),
-                           "task_weight": task_weight,
-                           "general_vocab": len(general.vocab), "vocab": len(wv)}
-    return wv
 
 
 def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: str = "mean",

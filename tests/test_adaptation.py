@@ -1,0 +1,58 @@
+"""Domain adaptation: a general corpus's saved counts merged with a task's own text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import wordvec
+from wordvec.adaptation import adapt
+from wordvec.labelled import LabelledTexts
+
+from .test_sentiment import GENERAL, NEG, POS
+
+
+@pytest.fixture(scope="module")
+def general_counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("counts") / "general.npz"
+    wordvec.count(GENERAL, min_count=2, subsample=0, progress=False).save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def data() -> LabelledTexts:
+    return LabelledTexts(POS + NEG, ["pos"] * len(POS) + ["neg"] * len(NEG))
+
+
+def test_adapt_equals_counting_both_corpora(general_counts: Path, data: LabelledTexts) -> None:
+    wv = adapt(general_counts, data.texts, dim=4, min_count=2)
+    general = wordvec.Cooccurrences.load(general_counts)
+    task = wordvec.count(data.texts, min_count=1, subsample=0, progress=False)
+    expected = wordvec.build_from_counts(general.merge(task).prune(min_count=2), dim=4,
+                                         progress=False)
+    assert wv.index_to_key == expected.index_to_key
+    np.testing.assert_allclose(wv.vectors, expected.vectors, atol=1e-5)
+    assert "great" in wv and "cat" in wv  # words of both corpora
+    assert wv.stats["adapted"]["task_tokens"] == sum(len(t.split()) for t in data.texts)
+    assert wv.params["min_count"] == 2
+
+
+def test_adapt_task_weight_scales_task_counts(general_counts: Path, data: LabelledTexts) -> None:
+    plain = adapt(general_counts, data.texts, dim=4)
+    heavy = adapt(general_counts, data.texts, dim=4, task_weight=3)
+    film = plain.key_to_index["film"]
+    assert heavy.counts[heavy.key_to_index["film"]] == 3 * plain.counts[film]
+    assert heavy.counts[heavy.key_to_index["cat"]] == plain.counts[plain.key_to_index["cat"]]
+
+
+def test_adapt_errors(general_counts: Path, data: LabelledTexts, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="task_weight must be a finite number > 0; got 0"):
+        adapt(general_counts, data.texts, task_weight=0)
+    with pytest.raises(ValueError, match="task_weight must be a finite number > 0; got inf"):
+        adapt(general_counts, data.texts, task_weight=float("inf"))
+    with pytest.raises(TypeError, match="window"):
+        adapt(general_counts, data.texts, window=3)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        adapt(tmp_path / "none.npz", data.texts)
