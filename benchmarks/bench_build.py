@@ -58,7 +58,6 @@ def _peak_rss_mb() -> float:
 
 def work_tokens(corpus: str, out: str) -> dict[str, Any]:
     """Write the wordvec token stream as sentences of <= MAX_SENTENCE tokens per line."""
-    sys.path.insert(0, str(REPO))
     from wordvec.corpus import Corpus
     from wordvec.tokenize import Tokenizer
     tok = Tokenizer()
@@ -79,7 +78,6 @@ def work_tokens(corpus: str, out: str) -> dict[str, Any]:
 
 def work_wordvec(corpus: str, out: str) -> dict[str, Any]:
     t0 = time.perf_counter()
-    sys.path.insert(0, str(REPO))
     import wordvec
     wv = wordvec.build(corpus, progress=False)
     wv.save(out)
@@ -112,7 +110,6 @@ def work_gensim(tokens: str, out: str, sg: int) -> dict[str, Any]:
 
 
 def work_evaluate(model: str, fmt: str) -> dict[str, Any]:
-    sys.path.insert(0, str(REPO))
     import numpy as np
     from wordvec.vectors import WordVectors
     if fmt == "native":

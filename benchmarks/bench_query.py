@@ -35,7 +35,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 import wordvec  # noqa: E402
 from wordvec.evaluate import evaluate_analogies, evaluate_similarity, read_analogies  # noqa: E402

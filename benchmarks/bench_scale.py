@@ -45,7 +45,6 @@ STAGES = ("read_tokenize", "count", "weight", "svd", "save")
 
 
 def worker(folder: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
-    sys.path.insert(0, str(REPO))
     import wordvec
     t0 = time.perf_counter()
     wv = wordvec.build(folder, progress=False, **params)

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,6 @@ import scipy.sparse as sp
 from scipy.stats import spearmanr
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 import wordvec  # noqa: E402
 from wordvec.reduce import truncated_svd  # noqa: E402

@@ -146,7 +146,7 @@ def test_counter_fast_paths_are_exact(docs: list[list[int]], window: int, weight
     reference = CooccurrenceCounter(12, window=window, window_weighting=weighting)
     reference.update(stream)  # one chunk, one thread, in memory
     fast = CooccurrenceCounter(12, window=window, window_weighting=weighting,
-                               max_memory=budget, n_threads=threads)
+                               max_memory=budget, n_jobs=threads)
     for start in range(0, len(stream), chunk):
         fast.update(stream[start:start + chunk])
     a, b = reference.result(), fast.result()

@@ -655,8 +655,8 @@ def test_bad_coo_and_dtypes_are_refused() -> None:
         truncated_svd(np.array(["a", "b"]), 1)
     with pytest.raises(ValueError, match=r"seed must be an integer >= 0; got -1"):
         truncated_svd(sp.eye(10, format="csr"), 2, seed=-1)
-    with pytest.raises(ValueError, match=r"n_threads must be an integer >= 1; got 0"):
-        truncated_svd(sp.eye(10, format="csr"), 2, n_threads=0)
+    with pytest.raises(ValueError, match=r"n_jobs must be an integer >= 1; got 0"):
+        truncated_svd(sp.eye(10, format="csr"), 2, n_jobs=0)
 
 
 @needs_kernels

@@ -68,8 +68,8 @@ def test_deterministic_for_a_seed_and_sign_fixed(algorithm: str) -> None:
 @pytest.mark.parametrize("algorithm", ["randomized", "chebyshev"])
 def test_threads_give_the_same_result(algorithm: str) -> None:
     a = sp.random(300, 300, density=0.05, random_state=4, dtype=np.float32)
-    one = truncated_svd(a, 10, n_threads=1, algorithm=algorithm)
-    two = truncated_svd(a, 10, n_threads=2, algorithm=algorithm)
+    one = truncated_svd(a, 10, n_jobs=1, algorithm=algorithm)
+    two = truncated_svd(a, 10, n_jobs=2, algorithm=algorithm)
     for x, y in zip(one, two):
         np.testing.assert_allclose(x, y, atol=1e-4)
 

@@ -95,10 +95,10 @@ def test_threads_and_blocks_do_not_change_the_values(monkeypatch: pytest.MonkeyP
     expected = ppmi(counts, context_smoothing=0.75, shift=2.0)
     monkeypatch.setattr("wordvec.weighting._BLOCK_NNZ", 37)  # many blocks of rows
     for threads in (1, 3):
-        got = ppmi(counts, context_smoothing=0.75, shift=2.0, n_threads=threads)
+        got = ppmi(counts, context_smoothing=0.75, shift=2.0, n_jobs=threads)
         assert got.has_canonical_format
         np.testing.assert_array_equal(got.indptr, expected.indptr)
         np.testing.assert_array_equal(got.indices, expected.indices)
         np.testing.assert_array_equal(got.data, expected.data)
-    with pytest.raises(ValueError, match="n_threads"):
-        ppmi(counts, n_threads=0)
+    with pytest.raises(ValueError, match="n_jobs"):
+        ppmi(counts, n_jobs=0)

@@ -211,7 +211,7 @@ class CooccurrenceCounter:
     max_memory : int or None, default=None
         Bytes of partial counts kept in memory before they are spilled to a sorted
         run on disk (None: never spill).  The result is identical either way.
-    n_threads : int, default=1
+    n_jobs : int, default=1
         Threads that form, sort and reduce the pairs of chunks (NumPy's sort releases
         the GIL; SciPy's sparse sums do not).  The result is identical either way.
     tmp_dir : str or None, default=None
@@ -226,14 +226,14 @@ class CooccurrenceCounter:
     """
 
     def __init__(self, vocab_size: int, window: int = 5, window_weighting: str = "dynamic",
-                 *, max_memory: int | None = None, n_threads: int = 1,
+                 *, max_memory: int | None = None, n_jobs: int = 1,
                  tmp_dir: str | os.PathLike[str] | None = None) -> None:
         self.vocab_size = check_int("vocab_size", vocab_size, low=1)
         self.window = check_int("window", window, low=1)
         check_choice("window_weighting", window_weighting, WINDOW_WEIGHTINGS)
         self.window_weighting = window_weighting
         self.max_memory = check_int("max_memory", max_memory, low=1, allow_none=True)
-        self.n_threads = check_int("n_threads", n_threads, low=1)
+        self.n_threads = check_int("n_jobs", n_jobs, low=1)
         self.tmp_dir = tmp_dir
         self._weights, self._scale = _integer_weights(window, window_weighting)
         self._dbits = int(np.ceil(np.log2(window))) if window_weighting != "uniform" else 0

@@ -124,7 +124,7 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
         t0 = time.perf_counter()
         counter = CooccurrenceCounter(len(vocab), window=window,
                                       window_weighting=window_weighting, max_memory=half,
-                                      n_threads=n_jobs, tmp_dir=tmp_dir)
+                                      n_jobs=n_jobs, tmp_dir=tmp_dir)
         try:
             kept = 0
             lib = _kernels.load()  # one pass in C for each step below, else NumPy's
@@ -353,7 +353,7 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     counts = box[0]
     weighted = ppmi(counts, context_smoothing=p["context_smoothing"], shift=p["shift"],
                     tile_width=_TILE_WIDTH, block_nnz=block_nnz, copy=not owned,
-                    n_threads=default_n_jobs() if n_jobs is None else n_jobs)
+                    n_jobs=default_n_jobs() if n_jobs is None else n_jobs)
     box.clear()
     if isinstance(counts, BlockMatrix):
         counts.close()
@@ -369,7 +369,7 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
                           "large) to build vectors; use more text or lower shift")
     t0 = time.perf_counter()
     u, s, vt = truncated_svd(weighted, p["dim"], algorithm=p["svd_algorithm"],
-                             n_iter=p["n_iter"], seed=p["seed"], n_threads=n_jobs,
+                             n_iter=p["n_iter"], seed=p["seed"], n_jobs=n_jobs,
                              precision=p["svd_precision"], progress=progress)
     if isinstance(weighted, BlockMatrix):
         weighted.close()

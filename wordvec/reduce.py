@@ -31,7 +31,7 @@ import scipy.sparse.linalg
 
 from ._validation import check_choice, check_int, default_n_jobs
 from . import _kernels
-from .params import SVD_ALGORITHMS, SVD_PRECISIONS
+from .params import DEFAULTS, SVD_ALGORITHMS, SVD_PRECISIONS
 from .blocks import BlockMatrix, TiledMatrix, as_csr
 from .operators import _BlockOperator, _Buffers, _TiledOperator
 
@@ -92,8 +92,9 @@ def _times_upper(y: np.ndarray, upper: np.ndarray) -> np.ndarray:
 
 
 def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, dim: int, *,
-                  algorithm: str = "randomized", n_iter: int = 3, n_oversamples: int = 20,
-                  seed: int = 0, n_threads: int | None = None, precision: str = "half",
+                  algorithm: str = DEFAULTS["svd_algorithm"], n_iter: int = DEFAULTS["n_iter"],
+                  n_oversamples: int = 20, seed: int = 0, n_jobs: int | None = None,
+                  precision: str = DEFAULTS["svd_precision"],
                   progress: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Top ``dim`` singular triplets of ``matrix``, largest first.
 
@@ -109,7 +110,7 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
         Subspace iteration from a random start with power iterations (Halko et al.
         2011) or with Chebyshev filters (Zhou & Saad 2007; see :func:`_chebyshev_filter`),
         or ARPACK's Lanczos.
-    n_iter : int, default=3
+    n_iter : int, default=4
         Steps of the subspace solvers, each a product with ``A.T`` and one with ``A``
         (more is more exact, and slower): power iterations, or the total degree of
         the Chebyshev filters.
@@ -117,7 +118,7 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
         Extra random directions of the subspace solvers.
     seed : int, default=0
         Seed of the random start; the result is deterministic for a given seed.
-    n_threads : int, optional
+    n_jobs : int, optional
         Threads for the sparse products (default: all cores, at most 8).
     precision : {"half", "single"}, default="half"
         Precision of the dense operand in the subspace solvers' steps (the products
@@ -147,7 +148,7 @@ def truncated_svd(matrix: sp.spmatrix | np.ndarray | BlockMatrix | TiledMatrix, 
     n_iter = check_int("n_iter", n_iter, low=0)  # type: ignore[assignment]
     n_oversamples = check_int("n_oversamples", n_oversamples, low=0)  # type: ignore[assignment]
     seed = check_int("seed", seed, low=0)  # type: ignore[assignment]
-    n_threads = check_int("n_threads", n_threads, low=1, allow_none=True)
+    n_threads = check_int("n_jobs", n_jobs, low=1, allow_none=True)
     check_choice("svd_precision", precision, SVD_PRECISIONS)
     half = precision == "half"
     if tiled:

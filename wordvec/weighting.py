@@ -25,7 +25,7 @@ _BLOCK_NNZ = 1 << 23
 def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
          shift: float = 1.0, *, tile_width: int | None = None,
          block_nnz: int | None = None, copy: bool = True,
-         n_threads: int = 1) -> sp.csr_matrix | BlockMatrix:
+         n_jobs: int = 1) -> sp.csr_matrix | BlockMatrix:
     """Shifted positive PMI of a word x context count matrix.
 
     Parameters
@@ -48,7 +48,7 @@ def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
     copy : bool, default=True
         False lets a canonical float32 CSR ``counts`` be overwritten (its values
         become PMI), which saves a copy of the matrix; the caller must not use it again.
-    n_threads : int, default=1
+    n_jobs : int, default=1
         Threads that weight blocks of rows of in-memory counts (the values do not
         depend on it).
 
@@ -74,7 +74,7 @@ def ppmi(counts: sp.spmatrix | BlockMatrix, context_smoothing: float = 0.75,
     _check_non_negative(m)
     inv_rows, inv_ctx = _inverse_marginals(*sums64(m), a)
     return _shifted_pmi(m, inv_rows, inv_ctx, np.float32(np.log(k)),
-                        n_threads=check_int("n_threads", n_threads, low=1))
+                        n_threads=check_int("n_jobs", n_jobs, low=1))
 
 
 def _check_non_negative(m: sp.csr_matrix) -> None:
