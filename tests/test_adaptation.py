@@ -11,20 +11,6 @@ import wordvec
 from wordvec.adaptation import adapt
 from wordvec.labelled import LabelledTexts
 
-from .test_sentiment import GENERAL, NEG, POS
-
-
-@pytest.fixture(scope="module")
-def general_counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("counts") / "general.npz"
-    wordvec.count(GENERAL, min_count=2, subsample=0, progress=False).save(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def data() -> LabelledTexts:
-    return LabelledTexts(POS + NEG, ["pos"] * len(POS) + ["neg"] * len(NEG))
-
 
 def test_adapt_equals_counting_both_corpora(general_counts: Path, data: LabelledTexts) -> None:
     wv = adapt(general_counts, data.texts, dim=4, min_count=2)

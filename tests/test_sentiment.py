@@ -22,24 +22,7 @@ from wordvec.sentiment import (
     sentiment_models,
 )
 
-GENERAL = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog ran",
-           "the mat and the log were red", "a red cat sat", "the dog ran on the mat"] * 4
-POS = ["a great film with a great cast", "great acting and a fine plot", "a fine great film",
-       "the cast was fine and great", "great great fun", "a fun fine film"]
-NEG = ["a dull film with a dull cast", "awful acting and a poor plot", "a poor dull film",
-       "the cast was poor and awful", "dull awful mess", "a poor awful film"]
-
-
-@pytest.fixture(scope="module")
-def general_counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("counts") / "general.npz"
-    wordvec.count(GENERAL, min_count=2, subsample=0, progress=False).save(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def data() -> LabelledTexts:
-    return LabelledTexts(POS + NEG, ["pos"] * len(POS) + ["neg"] * len(NEG))
+from .conftest import POS
 
 
 def test_models_are_pipelines_with_the_settings() -> None:
