@@ -328,7 +328,7 @@ def test_merge_of_partials_equals_scipy_sum(k: int, n: int, density: float, thre
     """The k-way row merge (dense accumulator, copies, both read-back orders) = SciPy's sum."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from wordvec.counting import _merge_partials
+    from wordvec._partials import _merge_partials
 
     rng = np.random.default_rng(seed)
     parts = [_integer_csr(rng, n, density * rng.random()) for _ in range(k)]
