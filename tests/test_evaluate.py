@@ -74,8 +74,32 @@ def test_similarity_hand_made(tmp_path):
     strict = evaluate_similarity(wv, path, case_insensitive=False)
     assert strict.n_unknown == 2            # "d" is not "D" any more
     assert json.loads(json.dumps(r.as_dict()))["name"] == "sim"
-    with pytest.raises(ValueError, match="unknown must be one of 'skip', 'zero'; got 'drop'"):
+    with pytest.raises(ValueError, match="unknown must be one of 'raise', 'skip', 'zero'; got 'dr"):
         evaluate_similarity(wv, path, unknown="drop")
+    with pytest.raises(KeyError, match=r"pair 'b' 'zebra': 'zebra' is not in the vocabulary"):
+        evaluate_similarity(wv, path, unknown="raise")  # as the queries' unknown="raise"
+
+
+def test_unknown_means_the_same_in_queries_and_evaluation() -> None:
+    from wordvec.evaluate import UNKNOWN_SIMILARITY
+    from wordvec.query import UNKNOWN_POLICIES
+
+    assert set(UNKNOWN_POLICIES) <= set(UNKNOWN_SIMILARITY)
+
+
+def test_cli_restrict_vocab_is_a_count_or_all(tmp_path, capsys):
+    from wordvec.cli import main
+
+    wv = WordVectors(np.array([[1, 0], [1, 0.2], [0, 1], [0.5, 1]]), ["a", "b", "c", "d"])
+    wv.save(tmp_path / "m.wv")
+    (tmp_path / "sim.txt").write_text("a b 9\nc d 7\na c 1\n")
+    assert main(["evaluate", str(tmp_path / "m.wv"), "--similarity", str(tmp_path / "sim.txt"),
+                 "--restrict-vocab", "all"]) == 0
+    assert "restrict_vocab=None" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["evaluate", str(tmp_path / "m.wv"), "--restrict-vocab", "0"])
+    assert exit_info.value.code == 2
+    assert "must be a number of words >= 1 or 'all'; got '0'" in capsys.readouterr().err
 
 
 def _mixed_case_model(seed=0):

@@ -146,20 +146,20 @@ def split_columns(lib: Kernels, a: sp.csr_matrix, cuts: np.ndarray
     return tiles
 
 
-def symmetrize(lib: Kernels, half: sp.csr_matrix, scale: float,
+def symmetrize(lib: Kernels, one_way: sp.csr_matrix, scale: float,
                map_: Callable[..., Any] = map, n_threads: int = 1) -> sp.csr_matrix:
-    """``(half + half.T) / scale`` as canonical float32 CSR (square canonical ``half``,
-    float64 values): the values SciPy's float32 ``h + h.T`` gives for ``h = (half /
+    """``(one_way + one_way.T) / scale`` as canonical float32 CSR (square canonical ``one_way``,
+    float64 values): the values SciPy's float32 ``h + h.T`` gives for ``h = (one_way /
     scale).astype(float32)``.  Column counts, the transpose and the merge each run on
     ranges of rows through ``map_`` (e.g. a thread pool's ``map``; the GIL is released)."""
 
-    n = half.shape[0]
-    if half.shape != (n, n) or not half.has_canonical_format:
+    n = one_way.shape[0]
+    if one_way.shape != (n, n) or not one_way.has_canonical_format:
         raise ValueError("symmetrize needs a square canonical CSR matrix")
-    check_csr_arrays("half", half.indptr, half.indices, half.data, half.shape)
-    indptr = np.ascontiguousarray(half.indptr, dtype=np.int64)
-    cols = np.ascontiguousarray(half.indices, dtype=np.int32)
-    vals = np.ascontiguousarray(half.data, dtype=np.float64)
+    check_csr_arrays("one_way", one_way.indptr, one_way.indices, one_way.data, one_way.shape)
+    indptr = np.ascontiguousarray(one_way.indptr, dtype=np.int64)
+    cols = np.ascontiguousarray(one_way.indices, dtype=np.int32)
+    vals = np.ascontiguousarray(one_way.data, dtype=np.float64)
     nnz = int(indptr[-1])
     ranges = row_ranges(indptr, n_threads)
     counts = np.zeros((len(ranges), n), dtype=np.int64)

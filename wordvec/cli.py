@@ -27,6 +27,16 @@ def _optional_int(text: str) -> int | None:
     return None if text.lower() == "none" else int(text)
 
 
+def _restrict(text: str) -> int | None:
+    """``--restrict-vocab``: a number of words >= 1, or ``all`` (None in Python)."""
+    if text.strip().lower() in ("all", "none"):
+        return None
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number of words >= 1 or 'all'; got {text!r}")
+    return value
+
+
 def _memory(text: str) -> int | None:
     """``512M``, ``2G``, ``1000000`` or ``none``."""
     t = text.strip().lower()
@@ -193,7 +203,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         check_writable(args.json, "--json")
     started = time.perf_counter()
     wv = _load_model(args.model)
-    restrict = None if args.restrict_vocab <= 0 else args.restrict_vocab
+    restrict = args.restrict_vocab
     sims = [evaluate_similarity(wv, path, unknown=args.unknown,
                                 case_insensitive=not args.case_sensitive,
                                 restrict_vocab=restrict) for path in args.similarity or []]
@@ -342,8 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--topn", type=int, default=topn, help=f"answers per query (default: {topn})")
         p.add_argument("--method", choices=("add", "mul"), default="add",
                        help="3CosAdd or 3CosMul (Levy & Goldberg 2014) (default: add)")
-        p.add_argument("--restrict-vocab", type=int, default=None,
-                       help="only the N most frequent words are answers")
+        p.add_argument("--restrict-vocab", type=_restrict, default=None, metavar="N|all",
+                       help="only the N most frequent words are answers (default: all)")
         p.add_argument("--queries", metavar="FILE",
                        help="read many queries from FILE (- for stdin), one per line")
         p.add_argument("--skip-unknown", action="store_true",
@@ -386,13 +396,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--similarity", nargs="+", metavar="FILE", help="w1 w2 score files")
     e.add_argument("--analogy", nargs="+", metavar="FILE",
                    help="questions-words.txt format or 4-column files")
-    e.add_argument("--restrict-vocab", type=int, default=300000,
+    e.add_argument("--restrict-vocab", type=_restrict, default=300000, metavar="N|all",
                    help="only the N most frequent words are known (default: 300000, as "
-                        "gensim; 0 for all)")
+                        "gensim; 'all' for every word)")
     e.add_argument("--case-sensitive", action="store_true",
                    help="compare words as they are (default: upper-cased, as gensim)")
-    e.add_argument("--unknown", choices=("skip", "zero"), default="skip",
-                   help="similarity pairs with unknown words: skip or score 0 (default: skip)")
+    e.add_argument("--unknown", choices=("skip", "zero", "raise"), default="skip",
+                   help="similarity pairs with unknown words: skip, score 0, or stop with an "
+                        "error (default: skip)")
     e.add_argument("--methods", nargs="+", choices=("add", "mul"), default=["add", "mul"],
                    help="analogy methods (default: add mul)")
     e.add_argument("--json", metavar="FILE", help="also write the results as JSON")

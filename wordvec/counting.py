@@ -343,7 +343,7 @@ class CooccurrenceCounter:
         if total is None:
             total = sp.csr_matrix((V, V), dtype=np.float64)
         lib = _kernels.load()
-        if lib is not None:  # C, threads by ranges of rows; no float32 copy of the half
+        if lib is not None:  # C, threads by ranges of rows; no float32 copy of the counts
             pool = self._pool
             return _kernels.symmetrize(lib, total, self._scale,
                                        pool.map if pool is not None else map, self.n_threads)
@@ -352,11 +352,11 @@ class CooccurrenceCounter:
         else:  # a sum made here: divide in place, no float64 temporary of the whole matrix
             data = total.data
             data /= self._scale
-        half = sp.csr_matrix((data.astype(np.float32), total.indices, total.indptr),
+        one_way = sp.csr_matrix((data.astype(np.float32), total.indices, total.indptr),
                              shape=(V, V))
         del data
         del total
-        sym = (half + half.T.tocsr()).tocsr()
+        sym = (one_way + one_way.T.tocsr()).tocsr()
         sym.sum_duplicates()
         return sym.astype(np.float32, copy=False)
 
@@ -366,8 +366,8 @@ class CooccurrenceCounter:
 
         The same values as :meth:`result`, made without holding the matrix: the
         spilled runs are merged block by block of about ``block_nnz`` non-zeros into
-        the counted half ``C`` (written as blocks), whose transposed pieces are filed
-        by destination block; then each block of ``C + C.T`` is its block of ``C`` plus
+        the one-way counts ``C`` (each pair once, a context after its word; written as
+        blocks), whose transposed pieces are filed by destination block; then each block of ``C + C.T`` is its block of ``C`` plus
         its pieces.  Memory: a few blocks, whatever the number of tokens.  It consumes
         the counts held in memory: call it last (later calls raise).
         """
@@ -393,7 +393,7 @@ class CooccurrenceCounter:
                 weights += np.bincount(idx, minlength=V).astype(np.int64)
         cuts = row_cuts(weights, block_nnz)
         del weights
-        half = BlockMatrix((V, V), dir=dir)
+        one_way = BlockMatrix((V, V), dir=dir)
         pieces = temp_folder("wordvec-pieces-", dir)
         out = BlockMatrix((V, V), dir=dir)
         try:
@@ -404,7 +404,7 @@ class CooccurrenceCounter:
                 h = sp.csr_matrix(((block.data / self._scale).astype(np.float32),
                                    block.indices, block.indptr), shape=block.shape)
                 del block
-                half.append(h)
+                one_way.append(h)
                 ht = h.T.tocsr()  # (V, hi - lo): rows are destination rows of C.T
                 del h
                 for j, (lo2, hi2) in enumerate(bounds):
@@ -416,7 +416,7 @@ class CooccurrenceCounter:
                 del ht
             rest = None
             runs = []
-            for j, (lo, hi, h) in enumerate(half.blocks()):
+            for j, (lo, hi, h) in enumerate(one_way.blocks()):
                 sym = h
                 for i in range(len(bounds)):
                     path = folder / f"{j}_{i}.npz"
@@ -432,7 +432,7 @@ class CooccurrenceCounter:
             out.close()
             raise
         finally:
-            half.close()
+            one_way.close()
             pieces.cleanup()
         return out
 

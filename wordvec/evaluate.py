@@ -43,7 +43,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["SimilarityResult", "AnalogyResult", "evaluate_similarity", "evaluate_analogies",
            "read_similarity", "read_analogies", "UNKNOWN_SIMILARITY"]
 
-UNKNOWN_SIMILARITY = ("skip", "zero")
+UNKNOWN_SIMILARITY = ("raise", "skip", "zero")
+"""What to do with a pair whose word is unknown; the queries' ``unknown`` takes the
+first two (:data:`wordvec.query.UNKNOWN_POLICIES`), with the same meaning."""
 _GENSIM_TOPN = 5   # gensim looks this deep past case variants of the question words
 
 
@@ -184,10 +186,11 @@ def evaluate_similarity(wv: WordVectors, path: str | os.PathLike[str], *,
     wv : WordVectors
     path : path-like
         Similarity file (see the module notes for the format).
-    unknown : {"skip", "zero"}
+    unknown : {"skip", "zero", "raise"}
         Pairs with a word outside the (restricted) vocabulary are left out
-        (``"skip"``, gensim's default) or scored 0 (``"zero"``, gensim's
-        ``dummy4unknown=True``).  Either way they are counted in ``n_unknown``.
+        (``"skip"``, gensim's default), scored 0 (``"zero"``, gensim's
+        ``dummy4unknown=True``; both counted in ``n_unknown``), or a ``KeyError``
+        naming the first one (``"raise"``, as the queries' ``unknown="raise"``).
     case_insensitive : bool
         Compare words upper-cased (the most frequent case variant is used).
     restrict_vocab : int or None
@@ -219,6 +222,10 @@ def evaluate_similarity(wv: WordVectors, path: str | os.PathLike[str], *,
         ka, kb = (a.upper(), b.upper()) if case_insensitive else (a, b)
         if ka not in vocab or kb not in vocab:
             n_unknown += 1
+            if unknown == "raise":
+                missing = a if ka not in vocab else b
+                raise KeyError(f"{path}: pair {a!r} {b!r}: {missing!r} is not in the "
+                               f"vocabulary (restrict_vocab={restrict_vocab})")
             if unknown == "zero":
                 gold.append(score)
                 model.append(0.0)

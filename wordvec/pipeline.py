@@ -90,11 +90,11 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
     source = corpus if isinstance(corpus, Corpus) else Corpus(corpus, glob=glob,
                                                                 progress=progress)
     timings: dict[str, float] = {}
-    half = None if max_memory is None else max(max_memory // 2, 1)
+    share = None if max_memory is None else max(max_memory // 2, 1)  # ids and counts each
 
     # Pass 1: read + tokenize once, provisional ids, exact counts.
     t0 = time.perf_counter()
-    stream = _IdStream(half if half is not None else 1 << 62, dir=tmp_dir)
+    stream = _IdStream(share if share is not None else 1 << 62, dir=tmp_dir)
     try:
         state = _Pass1(stream)
         files = _parallel_files(source, tokenizer, n_jobs)
@@ -123,7 +123,7 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
         # Pass 2: remap, subsample, count windows.
         t0 = time.perf_counter()
         counter = CooccurrenceCounter(len(vocab), window=window,
-                                      window_weighting=window_weighting, max_memory=half,
+                                      window_weighting=window_weighting, max_memory=share,
                                       n_jobs=n_jobs, tmp_dir=tmp_dir)
         try:
             kept = 0
@@ -145,8 +145,8 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
                     counter.update(ids)
                     bar.update()
             stream.close()
-            if on_disk and counter.spills and half is not None:
-                matrix = counter.result_blocks(block_nnz=_block_nnz(half), dir=tmp_dir)
+            if on_disk and counter.spills and share is not None:
+                matrix = counter.result_blocks(block_nnz=_block_nnz(share), dir=tmp_dir)
             else:
                 matrix = counter.result()
         finally:
@@ -190,7 +190,7 @@ def _block_nnz(budget: int) -> int:
 
     A heuristic, checked by ``benchmarks/bench_scale.py``: a block is merged from the
     runs' slices (float64 + int32, 12 bytes a non-zero, a pair counted once per run
-    that holds it) into a float32 half, its transpose and the transposed pieces, a few
+    that holds it) into float32 one-way counts, their transpose and the transposed pieces, a few
     copies at once; 1/48 of the budget keeps the merge well under it (128 MiB: 2.8M).
     """
     return max(1 << 12, budget // 48)
