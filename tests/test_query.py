@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordvec import WordVectors
-from wordvec import query
+from wordvec import _ranking, analogies, query
 from wordvec.cli import main
 from wordvec.vectors import UnusableVectorWarning
 
@@ -145,7 +145,7 @@ def test_batched_equals_one_by_one(seed, topn, block, method):
 def test_pruned_analogies_are_exact(method, topn):
     """Many questions sharing (a, b), as in the Google set, take the top-K shortcut."""
     rng = np.random.default_rng(7)
-    n = 4 * (query._PRUNE_K + topn) + 200
+    n = 4 * (analogies._PRUNE_K + topn) + 200
     unit = rng.standard_normal((n, 16)).astype(np.float32)
     unit /= np.linalg.norm(unit, axis=1, keepdims=True)
     pairs = rng.choice(n, (6, 2), replace=False)
@@ -262,7 +262,7 @@ def test_top_n_treats_nan_as_never_a_winner():
     row = np.array([0.2, np.nan, 0.9, np.nan, 0.5], dtype=np.float32)
     assert query.top_n(row, 3).tolist() == [2, 4, 0]
     assert query.top_n(row, 10).tolist() == [2, 4, 0]
-    assert query._select(row, 1).tolist() == [2]
+    assert _ranking._select(row, 1).tolist() == [2]
 
 
 def test_cli_similar_on_a_model_with_a_zero_row(tmp_path, capsys):

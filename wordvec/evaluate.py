@@ -35,7 +35,8 @@ import numpy as np
 
 from ._validation import check_choice, check_int
 from .errors import FormatError
-from .query import METHODS, analogy_indices
+from ._ranking import METHODS
+from .analogies import analogy_indices
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors
