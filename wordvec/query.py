@@ -30,27 +30,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._validation import check_choice, check_int
+from ._ranking import (DEFAULT_BLOCK_BYTES, EPSILON, METHODS, UNKNOWN_POLICIES, Query, Result,
+                       _as_words, _block_rows, _mask, _n_rows, _pairs, _resolve, _select, top_n)
+from .analogies import analogy_batch, analogy_indices
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors
-
-from ._ranking import (
-    DEFAULT_BLOCK_BYTES,
-    EPSILON,
-    METHODS,
-    UNKNOWN_POLICIES,
-    Query,
-    Result,
-    _as_words,
-    _block_rows,
-    _mask,
-    _n_rows,
-    _pairs,
-    _resolve,
-    _select,
-    top_n,
-)
-from .analogies import analogy_batch, analogy_indices
 
 __all__ = ["EPSILON", "METHODS", "UNKNOWN_POLICIES", "DEFAULT_BLOCK_BYTES", "top_n",
            "most_similar_batch", "similar_by_vectors", "analogy_batch", "analogy_indices"]
