@@ -312,6 +312,9 @@ def _add_sentiment(sub: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .evaluate import UNKNOWN_SIMILARITY  # the choices live with the code that uses them
+    from .plot import METHODS as PLOT_METHODS
+
     parser = argparse.ArgumentParser(
         prog="wordvec", description="Word vectors from raw text with PPMI and truncated SVD.")
     parser.add_argument("--version", action=_ShowVersion, nargs=0,
@@ -382,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="words drawn in one colour with a legend entry (repeatable)")
     pl.add_argument("--neighbours", type=int, default=0, metavar="N",
                     help="also place each word's N nearest neighbours (default: 0)")
-    pl.add_argument("--method", choices=["pca", "tsne", "raw"], default="pca",
+    pl.add_argument("--method", choices=PLOT_METHODS, default="pca",
                     help="projection to 2-D: PCA of the unit vectors (default), t-SNE, "
                          "or the first two coordinates as they are (raw)")
     pl.add_argument("--seed", type=int, default=0, help="t-SNE's seed (default: 0)")
@@ -401,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "gensim; 'all' for every word)")
     e.add_argument("--case-sensitive", action="store_true",
                    help="compare words as they are (default: upper-cased, as gensim)")
-    e.add_argument("--unknown", choices=("skip", "zero", "raise"), default="skip",
+    e.add_argument("--unknown", choices=UNKNOWN_SIMILARITY, default="skip",
                    help="similarity pairs with unknown words: skip, score 0, or stop with an "
                         "error (default: skip)")
     e.add_argument("--methods", nargs="+", choices=("add", "mul"), default=["add", "mul"],

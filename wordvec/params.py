@@ -135,7 +135,9 @@ def validate(params: dict[str, Any], allowed: tuple[str, ...] | None = None) -> 
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return f"`{value}`"
-    return "3e-5" if value == 3e-5 else str(value).replace("1.0", "1")
+    if isinstance(value, float):  # 1.0 -> 1, 3e-05 -> 3e-5
+        return f"{value:g}".replace("e-0", "e-").replace("e+0", "e+")
+    return str(value)
 
 
 def markdown_table() -> str:
