@@ -1,8 +1,8 @@
 """Builds wordvec's compiled kernels as extension modules, one per stage.
 
 Everything else about the package is in ``pyproject.toml``.  The C of each stage
-(``wordvec/_<stage>_kernels.c``) is compiled with its Cython binding
-(``wordvec/_<stage>_ext.pyx``) when the package is built (``pip install .``,
+(``wordvec/_ext/_<stage>_kernels.c``) is compiled with its Cython binding
+(``wordvec/_ext/_<stage>_ext.pyx``) when the package is built (``pip install .``,
 ``pip wheel .``); nothing is compiled at run time.
 
 The extensions are optional: where they cannot be built (no C compiler, or one that
@@ -51,9 +51,9 @@ class BuildKernels(build_ext):
 def extensions():
     # Mach-O has no ifunc: Apple's clang refuses target_clones.
     macros = [("WORDVEC_NO_CLONES", "1")] if sys.platform == "darwin" else []
-    exts = [Extension(f"wordvec._{stage}_ext",
-                      sources=[f"wordvec/_{stage}_ext.pyx", f"wordvec/_{stage}_kernels.c"],
-                      depends=[f"wordvec/_{stage}_kernels.h"], include_dirs=["wordvec"],
+    exts = [Extension(f"wordvec._ext._{stage}_ext",
+                      sources=[f"wordvec/_ext/_{stage}_ext.pyx", f"wordvec/_ext/_{stage}_kernels.c"],
+                      depends=[f"wordvec/_ext/_{stage}_kernels.h"], include_dirs=["wordvec/_ext"],
                       define_macros=list(macros), optional=True)
             for stage in STAGES]
     built = cythonize(exts, compiler_directives={"language_level": 3}, quiet=True)

@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-
 HERE = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
@@ -35,8 +34,8 @@ import json, sys, time, inspect
 sys.path.insert(0, sys.argv[1])
 import numpy as np, scipy.sparse as sp
 import wordvec
-from wordvec.blocks import TiledMatrix
-from wordvec.reduce import truncated_svd
+from wordvec.linalg.blocks import TiledMatrix
+from wordvec.linalg.reduce import truncated_svd
 path, dim, n_iter, seed, algorithm, precision = sys.argv[2:8]
 a = TiledMatrix(sp.load_npz(path).tocsr())
 kw = {"precision": precision} if "precision" in inspect.signature(truncated_svd).parameters else {}
@@ -75,11 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--other {args.other} is not a checkout of wordvec (no wordvec/__init__.py)")
 
     import scipy.sparse as sp
-
     import study_hyperparams as study
 
     import wordvec
-    from wordvec.weighting import ppmi
+    from wordvec.linalg.weighting import ppmi
 
     args.cache.mkdir(parents=True, exist_ok=True)
     counts, _ = study.get_counts(args.corpus, {}, args.cache)

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 
 import wordvec
-from wordvec.cooccurrences import Cooccurrences
+from wordvec.counting.cooccurrences import Cooccurrences
 from wordvec.evaluate import evaluate_analogies, evaluate_similarity
-from wordvec.reduce import truncated_svd
-from wordvec.vectors import WordVectors
-from wordvec.weighting import ppmi
+from wordvec.linalg.reduce import truncated_svd
+from wordvec.linalg.weighting import ppmi
+from wordvec.vectors.vectors import WordVectors
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SIMS = ["WS-353-ALL", "WS-353-SIM", "WS-353-REL", "RG-65", "MC-30", "MTurk-287"]

@@ -13,7 +13,7 @@ What is timed (each system in its own process, one after the other, never two at
   included (reading, tokenizing, counting, PPMI, SVD, writing).
 * **gensim**: ``Word2Vec(sentences, vector_size=300, window=5, min_count=5, epochs=5,
   workers=2, sg=0|1)`` then ``save_word2vec_format(binary=True)``.  Its sentences are
-  the documents tokenized by wordvec's own :class:`~wordvec.tokenize.Tokenizer`, cut in
+  the documents tokenized by wordvec's own :class:`~wordvec.text.tokenize.Tokenizer`, cut in
   pieces of at most 10,000 tokens (gensim truncates longer ones), prepared once before
   the timed runs in a token file (one sentence per line) that gensim streams each
   epoch.  Reading and tokenizing the raw text is therefore *not* in gensim's time but
@@ -58,8 +58,8 @@ def _peak_rss_mb() -> float:
 
 def work_tokens(corpus: str, out: str) -> dict[str, Any]:
     """Write the wordvec token stream as sentences of <= MAX_SENTENCE tokens per line."""
-    from wordvec.corpus import Corpus
-    from wordvec.tokenize import Tokenizer
+    from wordvec.text.corpus import Corpus
+    from wordvec.text.tokenize import Tokenizer
     tok = Tokenizer()
     t0 = time.perf_counter()
     n_tokens = n_sentences = 0
@@ -111,7 +111,8 @@ def work_gensim(tokens: str, out: str, sg: int) -> dict[str, Any]:
 
 def work_evaluate(model: str, fmt: str) -> dict[str, Any]:
     import numpy as np
-    from wordvec.vectors import WordVectors
+
+    from wordvec.vectors.vectors import WordVectors
     if fmt == "native":
         wv = WordVectors.load(model)
     else:

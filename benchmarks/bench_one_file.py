@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import wordvec
-import wordvec._reading as reading
-from wordvec.corpus import iter_file
+import wordvec.text._reading as reading
+from wordvec.text.textfiles import iter_file
 
 SAMPLE = Path(__file__).resolve().parents[1].parent / "shared/corpora/enwiki-2015-sample"
 

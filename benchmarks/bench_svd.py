@@ -8,7 +8,7 @@ weights it with the default PPMI, cuts it for the products once, and then, for e
 seeds of ``--seeds``, solvers interleaved so that a slow period of this shared
 machine hits them alike.  For each run it reports
 
-* wall time of ``wordvec.reduce.truncated_svd`` (median over seeds in the table);
+* wall time of ``wordvec.linalg.reduce.truncated_svd`` (median over seeds in the table);
 * accuracy against a reference SVD of the same matrix (``chebyshev``, ``--ref-iter``
   steps, ``--ref-oversamples`` extra directions: converged to ~1e-3 in the tail on the
   wiki sample): the largest relative error of the singular values in rank bands, and
@@ -33,15 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-
 import study_hyperparams as study
 
 import wordvec
-from wordvec.blocks import TiledMatrix
-from wordvec.reduce import truncated_svd
-from wordvec.vectors import embed
-from wordvec.weighting import ppmi
+from wordvec.linalg.blocks import TiledMatrix
+from wordvec.linalg.reduce import truncated_svd
+from wordvec.linalg.weighting import ppmi
+from wordvec.vectors.vectors import embed
 
 SCORES = ["WS-353-ALL", "WS-353-SIM", "WS-353-REL", "RG-65", "MC-30", "MTurk-287",
           "an300k_add", "an300k_mul"]

@@ -5,7 +5,7 @@ times, on one core and ``--repeat`` times each (median), every step a tokenizing
 does per document: lowercasing, the tokenizer's regular expression over the whole text
 (the definition), ``Tokenizer`` itself (whitespace pieces of letters only skip the
 regex; the same tokens, checked here), mapping tokens to ids (``dict`` lookups), ``Tokenizer`` + mapping (the Python path), and
-:class:`~wordvec.tokenize.TokenIds` (the compiled path ``wordvec.pipeline``'s workers run).  Prints tokens per second per
+:class:`~wordvec.text.tokenize.TokenIds` (the compiled path ``wordvec.pipeline``'s workers run).  Prints tokens per second per
 core for each, and the implied limit of read + tokenize on ``--cores`` cores, which
 bounds read + tokenize + count.
 
@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wordvec.corpus import iter_file
-from wordvec.tokenize import TokenIds, Tokenizer, _doc_ids, _TypeIndex
+from wordvec.text.textfiles import iter_file
+from wordvec.text.tokenize import TokenIds, Tokenizer, _doc_ids, _TypeIndex
 
 SAMPLE = Path(__file__).resolve().parents[1].parent / "shared/corpora/enwiki-2015-sample"
 

@@ -31,14 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-
 import study_hyperparams as study
 
 import wordvec
-from wordvec.reduce import truncated_svd
-from wordvec.vectors import embed
-from wordvec.weighting import ppmi
+from wordvec.linalg.reduce import truncated_svd
+from wordvec.linalg.weighting import ppmi
+from wordvec.vectors.vectors import embed
 
 COLUMNS = ["WS-353-ALL", "WS-353-SIM", "WS-353-REL", "RG-65", "MC-30", "MTurk-287",
            "an300k_add", "an300k_mul", "an30k_mul"]

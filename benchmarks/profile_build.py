@@ -29,8 +29,9 @@ def main() -> None:
     parser.add_argument("--html", help="also write pyinstrument's HTML report here")
     args = parser.parse_args()
 
-    import wordvec
     from pyinstrument import Profiler
+
+    import wordvec
 
     profiler = Profiler(interval=0.005)
     with tempfile.TemporaryDirectory() as tmp:

@@ -43,8 +43,8 @@ from scipy.stats import spearmanr
 REPO = Path(__file__).resolve().parents[1]
 
 import wordvec  # noqa: E402
-from wordvec.reduce import truncated_svd  # noqa: E402
-from wordvec.weighting import ppmi  # noqa: E402
+from wordvec.linalg.reduce import truncated_svd  # noqa: E402
+from wordvec.linalg.weighting import ppmi  # noqa: E402
 
 SHARED = Path(os.environ.get("WORDVEC_SHARED", REPO.parent / "shared"))
 SIM_SETS = ["WS-353-ALL", "WS-353-SIM", "WS-353-REL", "RG-65", "MC-30", "MTurk-287"]

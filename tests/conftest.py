@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from wordvec.labelled import LabelledTexts
+    from wordvec.text.labelled import LabelledTexts
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WORDVEC_SHARED", REPO.parent / "shared"))
@@ -58,6 +58,6 @@ def general_counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def data() -> LabelledTexts:
-    from wordvec.labelled import LabelledTexts
+    from wordvec.text.labelled import LabelledTexts
 
     return LabelledTexts(POS + NEG, ["pos"] * len(POS) + ["neg"] * len(NEG))

@@ -78,7 +78,7 @@ def run_cases(loader: str, cases: list[bytes], *, suffix: str = ".txt",
               kwargs: dict | None = None, check: str | None = None,
               timeout: float = 120.0) -> Tally:
     """Load every case with ``loader`` (``"module:function"``, the name may be dotted,
-    e.g. ``"wordvec.vectors:WordVectors.load"``) in one child process.
+    e.g. ``"wordvec.vectors.vectors:WordVectors.load"``) in one child process.
 
     ``check`` (``"module:function"``) is called on each successful result in the child
     and may raise to mark a load as wrong (e.g. a NaN that got through).

@@ -9,7 +9,7 @@ import pytest
 
 import wordvec
 from wordvec.adaptation import adapt
-from wordvec.labelled import LabelledTexts
+from wordvec.text.labelled import LabelledTexts
 
 
 def test_adapt_equals_counting_both_corpora(general_counts: Path, data: LabelledTexts) -> None:

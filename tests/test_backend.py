@@ -20,11 +20,12 @@ import pytest
 import scipy.sparse as sp
 
 import wordvec
-from wordvec import _kernels, backend
-from wordvec.counting import CooccurrenceCounter
-from wordvec.operators import _TiledOperator
-from wordvec.reduce import truncated_svd
-from wordvec.tokenize import TokenIds, Tokenizer
+from wordvec import backend
+from wordvec._ext import _kernels
+from wordvec.counting.counter import CooccurrenceCounter
+from wordvec.linalg.operators import _TiledOperator
+from wordvec.linalg.reduce import truncated_svd
+from wordvec.text.tokenize import TokenIds, Tokenizer
 
 COMPILED = backend._import()[0] is not None
 BACKENDS = [pytest.param("compiled", marks=pytest.mark.skipif(
@@ -161,7 +162,7 @@ def test_missing_extension_warns_once_and_numpy_runs(monkeypatch: pytest.MonkeyP
     reason and the fix, later ones are quiet; ``compiled`` refuses."""
     monkeypatch.setitem(backend._state, "kernels", None)
     monkeypatch.setitem(backend._state, "why", "the extension modules were not built "
-                        "with this copy of wordvec (No module named 'wordvec._count_ext')")
+                        "with this copy of wordvec (No module named 'wordvec._ext._count_ext')")
     monkeypatch.setitem(backend._state, "warned", False)
     monkeypatch.setitem(backend._state, "choice", "auto")
     with warnings.catch_warnings(record=True) as caught:
@@ -171,7 +172,7 @@ def test_missing_extension_warns_once_and_numpy_runs(monkeypatch: pytest.MonkeyP
         ids, n = TokenIds(Tokenizer())(["a cat and a dog"])
     assert n == 5 and ids.tolist() == [0, 1, 2, 0, 3, -1]
     assert len(caught) == 1 and caught[0].category is backend.KernelsUnavailableWarning
-    assert "No module named 'wordvec._count_ext'" in str(caught[0].message)
+    assert "No module named 'wordvec._ext._count_ext'" in str(caught[0].message)
     assert "C compiler" in str(caught[0].message)
     with pytest.raises(backend.BackendUnavailableError, match="backend 'compiled'.*C compiler"):
         wordvec.set_backend("compiled")
@@ -190,7 +191,7 @@ def test_missing_extension_in_a_fresh_process(tmp_path: Path) -> None:
     """The same, for real: the extension modules cannot be imported."""
     code = ("import sys, warnings, wordvec\n"
             "for m in ('_tokenize_ext', '_count_ext', '_sparse_ext'):\n"
-            "    sys.modules['wordvec.' + m] = None  # import fails as if never built\n"
+            "    sys.modules['wordvec._ext.' + m] = None  # import fails as if never built\n"
             "with warnings.catch_warnings(record=True) as w:\n"
             "    warnings.simplefilter('always')\n"
             "    wv = wordvec.build(['a b c a b c d'] * 30, min_count=1, dim=2, "

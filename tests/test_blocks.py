@@ -17,11 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wordvec
-from wordvec.blocks import BlockMatrix, row_cuts, sums64
-from wordvec.counting import SEPARATOR, CooccurrenceCounter
-from wordvec.operators import _BlockOperator, _TiledOperator
-from wordvec.reduce import _sign_matrix, truncated_svd
-from wordvec.weighting import ppmi
+from wordvec.counting.counter import SEPARATOR, CooccurrenceCounter
+from wordvec.linalg.block_operator import _BlockOperator
+from wordvec.linalg.blocks import BlockMatrix, row_cuts, sums64
+from wordvec.linalg.operators import _TiledOperator
+from wordvec.linalg.reduce import _sign_matrix, truncated_svd
+from wordvec.linalg.weighting import ppmi
 
 from .test_counting import id_documents
 
@@ -216,7 +217,7 @@ def test_release_freed_memory_finds_glibc_and_degrades_quietly(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import platform
 
-    from wordvec import _memory
+    from wordvec._util import memory as _memory
     if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
         assert _memory._MALLOC_TRIM is not None
         assert _memory._MALLOC_TRIM(0) in (0, 1)  # malloc_trim's documented results

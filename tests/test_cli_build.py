@@ -105,7 +105,7 @@ def test_query_commands_open_every_format(tmp_path, capsys, fmt):
     import numpy as np
 
     from wordvec import WordVectors
-    from wordvec.formats import save_glove, save_word2vec
+    from wordvec.vectors.formats import save_glove, save_word2vec
     wv = WordVectors(np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 1]]), ["a", "b", "c", "d"])
     path = tmp_path / "v"
     if fmt == "native":

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from wordvec.cooccurrences import Cooccurrences
+from wordvec.counting.cooccurrences import Cooccurrences
+from wordvec.counting.vocab import Vocabulary
 from wordvec.errors import FormatError
-from wordvec.vocab import Vocabulary
 
 PARAMS = {"window": 2, "window_weighting": "harmonic", "subsample": 0.0,
           "subsample_mode": "static"}

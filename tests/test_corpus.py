@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from wordvec import corpus as corpus_module
-from wordvec.corpus import Corpus, iter_file
 from wordvec.errors import CorpusError, CorpusNotFoundError
+from wordvec.text import textfiles
+from wordvec.text.corpus import Corpus, iter_file
 
 from .conftest import NLTK_DATA, needs_shared
 
@@ -211,7 +211,7 @@ def test_parameters_checked() -> None:
         Corpus(["text"], progress="yes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="byte_range must be"):
         list(iter_file(__file__, byte_range=(5, 2)))
-    from wordvec.corpus import plain_pieces
+    from wordvec.text.textfiles import plain_pieces
     with pytest.raises(ValueError, match="piece_bytes must be an integer >= 1; got 0"):
         plain_pieces(__file__, 0)
     with pytest.raises(CorpusNotFoundError, match="is not an existing file"):
@@ -231,7 +231,7 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # the same paths as test_unreadable_file_names_it, also where the tests run as root
     f = tmp_path / "secret.txt"
     f.write_text("x\n")
-    monkeypatch.setattr(corpus_module, "_may", lambda path, mode: False)  # this module only
+    monkeypatch.setattr(textfiles, "_may", lambda path, mode: False)  # this module only
     with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(permission denied\)"):
         Corpus(f)
     with pytest.raises(CorpusError, match=r"folder .* cannot be read \(permission denied\)"):
@@ -240,6 +240,6 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     def deny(path: Path) -> None:
         raise PermissionError(13, "Permission denied", str(path))
-    monkeypatch.setattr(corpus_module, "_open_binary", deny)
+    monkeypatch.setattr(textfiles, "_open_binary", deny)
     with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(Permission denied\)"):
         list(iter_file(f))

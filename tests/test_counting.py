@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec.counting import HOLE, SEPARATOR, CooccurrenceCounter, window_weights
+from wordvec.counting.counter import HOLE, SEPARATOR, CooccurrenceCounter, window_weights
 
 
 def naive_counts(docs: list[list[int]], vocab_size: int, window: int,

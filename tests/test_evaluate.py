@@ -8,11 +8,16 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from .conftest import EVAL, needs_shared
 from wordvec import FormatError, WordVectors
 from wordvec.cli import main
-from wordvec.evaluate import (evaluate_analogies, evaluate_similarity, read_analogies,
-                              read_similarity)
+from wordvec.evaluate import (
+    evaluate_analogies,
+    evaluate_similarity,
+    read_analogies,
+    read_similarity,
+)
+
+from .conftest import EVAL, needs_shared
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 GOOGLE = EVAL / "analogy" / "questions-words.txt"
@@ -82,7 +87,7 @@ def test_similarity_hand_made(tmp_path):
 
 def test_unknown_means_the_same_in_queries_and_evaluation() -> None:
     from wordvec.evaluate import UNKNOWN_SIMILARITY
-    from wordvec.query import UNKNOWN_POLICIES
+    from wordvec.vectors.query import UNKNOWN_POLICIES
 
     assert set(UNKNOWN_POLICIES) <= set(UNKNOWN_SIMILARITY)
 

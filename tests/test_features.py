@@ -263,7 +263,7 @@ def test_mixed_documents_name_the_first_bad_one():
         EmbeddingVectorizer(wv).fit_transform([["a"], ["b", 3]])
 
 
-@pytest.mark.filterwarnings("ignore::wordvec.vectors.UnusableVectorWarning")
+@pytest.mark.filterwarnings("ignore::wordvec.vectors.vectors.UnusableVectorWarning")
 def test_a_nan_vector_never_reaches_the_features():
     vectors = np.array([[np.nan, 1, 1], [1, 2, 3], [0, 1, 0]], dtype=np.float32)
     wv = WordVectors(vectors, ["a", "b", "c"], counts=[5, 3, 2])

@@ -13,7 +13,7 @@ import pytest
 
 import wordvec
 from wordvec import WordVectors
-from wordvec._files import atomic_write, check_writable, sweep_stale, temp_folder
+from wordvec._util.files import atomic_write, check_writable, sweep_stale, temp_folder
 from wordvec.cli import main
 
 
@@ -105,7 +105,7 @@ def test_interrupted_save_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Mon
     def interrupted(fd: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("wordvec._files._sync", interrupted)  # dies after the bytes are written
+    monkeypatch.setattr("wordvec._util.files._sync", interrupted)  # dies after the bytes are written
     with pytest.raises(KeyboardInterrupt):
         wv.save(target)
     assert list(tmp_path.iterdir()) == []

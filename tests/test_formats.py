@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from wordvec import FormatError, WordVectors, load_word2vec, save_word2vec
-from wordvec.formats import detect_format, load_glove, load_vectors, save_glove
+from wordvec.vectors.formats import detect_format, load_glove, load_vectors, save_glove
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 KeyedVectors = gensim_kv.KeyedVectors
@@ -165,7 +165,7 @@ def test_missing_file(tmp_path):
 
 # -- hostile files (robustness issue) ----------------------------------------------------
 def test_vec_rows_ending_with_a_space_and_tabs_are_word2vec_text(tmp_path):
-    from wordvec.formats import detect_format, load_vectors
+    from wordvec.vectors.formats import detect_format, load_vectors
     vec = tmp_path / "v.vec"
     vec.write_bytes(b"2 3\ncat 1 2 3 \ndog 4 5 6 \n")  # as word2vec.c and fastText write
     assert detect_format(vec) == "word2vec"
@@ -205,7 +205,8 @@ def test_non_finite_binary_values_and_huge_headers_are_refused(tmp_path):
 
 def test_every_format_opens_with_mmap_and_non_files_are_refused(tmp_path):
     import os
-    from wordvec.formats import load_vectors
+
+    from wordvec.vectors.formats import load_vectors
     wv = WordVectors(np.array([[1, 2], [3, 4]], dtype=np.float32), ["cat", "dog"])
     for name, save in (("t.txt", lambda p: save_word2vec(wv, p)),
                        ("b.bin", lambda p: save_word2vec(wv, p, binary=True)),

@@ -29,7 +29,7 @@ def _assert_clean(tally: Tally, min_ok: int = 1) -> None:
 
 def load_counts(path: str) -> Any:
     """The loader the child calls (``run_cases`` takes a module-level function)."""
-    from wordvec.cooccurrences import Cooccurrences
+    from wordvec.counting.cooccurrences import Cooccurrences
     return Cooccurrences.load(path)
 
 
@@ -63,8 +63,8 @@ def check_labelled(data: Any) -> None:
 
 # -- counts files ------------------------------------------------------------------------
 def _small_counts(path: Path) -> bytes:
-    from wordvec.cooccurrences import Cooccurrences
-    from wordvec.vocab import Vocabulary
+    from wordvec.counting.cooccurrences import Cooccurrences
+    from wordvec.counting.vocab import Vocabulary
     matrix = sp.csr_matrix(np.array([[0, 2, 1], [2, 0, 0.5], [1, 0.5, 0]], dtype=np.float32))
     Cooccurrences(Vocabulary(["a", "bé", "c"], [3, 2, 1]), matrix,
                   {"window": 2, "window_weighting": "harmonic"}, {"tokens": 6}).save(path)
@@ -152,7 +152,7 @@ TSV = ("text\tlabel\nA great film\tpos\nDull, slow\tneg\n"
 @pytest.mark.parametrize("name, data", [("csv", CSV), ("tsv", TSV)])
 def test_fuzz_labelled(name: str, data: bytes) -> None:
     cases = [data, b"\xef\xbb\xbf" + data, *truncations(data), *mutations(data, 300, seed=3)]
-    tally = run_cases("wordvec.labelled:load_labelled", cases, suffix=f".{name}",
+    tally = run_cases("wordvec.text.labelled:load_labelled", cases, suffix=f".{name}",
                       check="tests.test_fuzz_data:check_labelled")
     print(f"labelled .{name}:", tally)
     _assert_clean(tally, min_ok=2)

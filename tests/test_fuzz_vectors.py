@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from wordvec import WordVectors
-from wordvec.formats import save_glove, save_word2vec
+from wordvec.vectors.formats import save_glove, save_word2vec
 
 from .fuzzing import mutations, run_cases, truncations
 
@@ -32,12 +32,12 @@ def _model() -> WordVectors:
 
 
 @pytest.mark.parametrize("fmt, loader, kwargs", [
-    ("native", "wordvec.vectors:WordVectors.load", {}),
-    ("native-mmap", "wordvec.vectors:WordVectors.load", {"mmap": "r"}),
-    ("word2vec", "wordvec.formats:load_word2vec", {}),
-    ("word2vec-binary", "wordvec.formats:load_word2vec", {"binary": True}),
-    ("glove", "wordvec.formats:load_glove", {}),
-    ("auto", "wordvec.formats:load_vectors", {}),
+    ("native", "wordvec.vectors.vectors:WordVectors.load", {}),
+    ("native-mmap", "wordvec.vectors.vectors:WordVectors.load", {"mmap": "r"}),
+    ("word2vec", "wordvec.vectors.formats:load_word2vec", {}),
+    ("word2vec-binary", "wordvec.vectors.formats:load_word2vec", {"binary": True}),
+    ("glove", "wordvec.vectors.formats:load_glove", {}),
+    ("auto", "wordvec.vectors.formats:load_vectors", {}),
 ])
 def test_fuzzed_vector_files(tmp_path, fmt, loader, kwargs):
     path = tmp_path / "v"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from wordvec import FormatError, WordVectors
-from wordvec.io import MAGIC, load_native, save_native
+from wordvec.vectors.io import MAGIC, load_native, save_native
 
 
 def _write(path, header, matrix=None):

@@ -18,10 +18,10 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec import _kernels
-from wordvec.blocks import TiledMatrix, _tile_cuts
-from wordvec.operators import _half_scales, _TiledOperator
-from wordvec.reduce import _sign_matrix, truncated_svd
+from wordvec._ext import _kernels
+from wordvec.linalg.blocks import TiledMatrix, _tile_cuts
+from wordvec.linalg.operators import _half_scales, _TiledOperator
+from wordvec.linalg.reduce import _sign_matrix, truncated_svd
 
 LIB = _kernels.load()
 needs_kernels = pytest.mark.skipif(LIB is None, reason=f"no compiled kernels: "
@@ -276,7 +276,7 @@ def test_sort_keys_falls_back_to_numpy_sort() -> None:
                                                     (75_408, 5, "dynamic"), (1000, 8, "harmonic"),
                                                     (3, 10, "uniform")])
 def test_pair_keys_fit_the_radix_sort_bound(vocab: int, window: int, weighting: str) -> None:
-    from wordvec.counting import CooccurrenceCounter
+    from wordvec.counting.counter import CooccurrenceCounter
 
     c = CooccurrenceCounter(vocab, window=window, window_weighting=weighting)
     ids = np.array([vocab - 1] * (window + 1) + [0], dtype=np.int32)  # the largest keys
@@ -293,7 +293,7 @@ def test_pair_keys_fit_the_radix_sort_bound(vocab: int, window: int, weighting: 
 def test_count_pairs_equals_numpy(stream: list[int], p: int, window: int,
                                   weighting: str) -> None:
     """The C chunk counter (pairs, radix sort, weights, CSR) = the NumPy path it replaces."""
-    from wordvec.counting import CooccurrenceCounter
+    from wordvec.counting.counter import CooccurrenceCounter
 
     c = CooccurrenceCounter(12, window=window, window_weighting=weighting)
     x = np.array(stream, dtype=np.int32)
@@ -328,7 +328,7 @@ def test_merge_of_partials_equals_scipy_sum(k: int, n: int, density: float, thre
     """The k-way row merge (dense accumulator, copies, both read-back orders) = SciPy's sum."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from wordvec._partials import _merge_partials
+    from wordvec.counting._partials import _merge_partials
 
     rng = np.random.default_rng(seed)
     parts = [_integer_csr(rng, n, density * rng.random()) for _ in range(k)]
@@ -619,7 +619,7 @@ def test_bad_csr_is_refused_before_the_kernels(kind: str, message: str, entry: s
     code = (f"import sys; sys.path.append({str(Path(__file__).resolve().parents[1])!r})\n"
             f"import numpy as np, scipy.sparse as sp\n"
             f"from tests.test_kernels import _bad_csr\n"
-            f"from wordvec.reduce import truncated_svd\nfrom wordvec.blocks import TiledMatrix\n"
+            f"from wordvec.linalg.reduce import truncated_svd\nfrom wordvec.linalg.blocks import TiledMatrix\n"
             f"a = _bad_csr({kind!r})\n"
             f"try:\n"
             f"    if {entry!r} == 'TiledMatrix': TiledMatrix(a, tile_width=64)\n"

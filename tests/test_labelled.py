@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from wordvec.errors import CorpusError, CorpusNotFoundError, FormatError
-from wordvec.labelled import LabelledTexts, load_folders, load_labelled, load_nltk, load_table
+from wordvec.text.labelled import LabelledTexts, load_folders, load_labelled, load_nltk, load_table
 
 from .conftest import NLTK_DATA, needs_shared
 

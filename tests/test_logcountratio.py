@@ -16,7 +16,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import wordvec
-from wordvec.features import LogCountRatio
+from wordvec.logcountratio import LogCountRatio
 
 # columns: "great" (positive only), "dull" (negative only), "film" (both), "cast" (one of each)
 X = np.array([[2, 0, 1, 1],

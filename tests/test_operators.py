@@ -1,4 +1,4 @@
-"""The SVD's matrix operators (wordvec.operators) against SciPy's products."""
+"""The SVD's matrix operators (wordvec.linalg.operators) against SciPy's products."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from wordvec.operators import _TiledOperator
+from wordvec.linalg.operators import _TiledOperator
 
 
 @pytest.mark.parametrize("threads", [1, 2])

@@ -12,9 +12,9 @@ import scipy.sparse as sp
 import wordvec
 from wordvec import params
 from wordvec.cli import build_parser
-from wordvec.cooccurrences import Cooccurrences
+from wordvec.counting.cooccurrences import Cooccurrences
+from wordvec.counting.vocab import Vocabulary
 from wordvec.params import COUNT_KEYS, DEFAULTS, PARAMS, REDUCE_KEYS
-from wordvec.vocab import Vocabulary
 
 NAMES = [p.name for p in PARAMS]
 # what a build needs besides the parameters: how to read and how to run

@@ -12,7 +12,7 @@ pytest.importorskip("matplotlib")
 
 import wordvec  # noqa: E402
 from wordvec import plot  # noqa: E402
-from wordvec.vectors import WordVectors  # noqa: E402
+from wordvec.vectors.vectors import WordVectors  # noqa: E402
 
 
 @pytest.fixture()

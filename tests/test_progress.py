@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from wordvec import _progress
+from wordvec._util import progress as _progress
 
 
 class _Shell:

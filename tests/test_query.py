@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordvec import WordVectors
-from wordvec import _ranking, analogies, query
 from wordvec.cli import main
-from wordvec.vectors import UnusableVectorWarning
+from wordvec.vectors import _ranking, analogies, query
+from wordvec.vectors.vectors import UnusableVectorWarning
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 
@@ -222,7 +222,7 @@ def _same(got: list, want: list) -> bool:
         g[0] == w[0] and abs(g[1] - w[1]) < 1e-5 for g, w in flat)
 
 
-@pytest.mark.filterwarnings("ignore::wordvec.vectors.UnusableVectorWarning")
+@pytest.mark.filterwarnings("ignore::wordvec.vectors.vectors.UnusableVectorWarning")
 def test_queries_never_drop_results_because_of_a_nan_or_zero_row():
     wv, ref = _bad_rows_model(), _clean_reference(_bad_rows_model())
     assert wv.unusable_rows.tolist() == [5, 9, 12]
@@ -243,7 +243,7 @@ def test_queries_never_drop_results_because_of_a_nan_or_zero_row():
     assert _same(wv.similar_by_vector(vec, topn=5), ref.similar_by_vector(vec, topn=5))
 
 
-@pytest.mark.filterwarnings("ignore::wordvec.vectors.UnusableVectorWarning")
+@pytest.mark.filterwarnings("ignore::wordvec.vectors.vectors.UnusableVectorWarning")
 def test_querying_a_zero_or_nan_row_is_a_clear_error():
     wv = _bad_rows_model()
     for word in ("w5", "w9", "w12"):

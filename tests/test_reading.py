@@ -1,4 +1,4 @@
-"""Pass 1 (wordvec._reading): serial, parallel, compiled and spilled reading give the same ids
+"""Pass 1 (wordvec.text._reading): serial, parallel, compiled and spilled reading give the same ids
 and counts; files cut into pieces only where that is safe."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import wordvec
-from wordvec.tokenize import Tokenizer
+from wordvec.text import textfiles
+from wordvec.text.tokenize import Tokenizer
 
 from .test_counting import id_documents
 
@@ -70,7 +71,7 @@ def test_compiled_tokenizing_equals_python(corpus_dir: Path, n_jobs: int, mode: 
     kw = dict(min_count=1, subsample=0.01, subsample_mode=mode, window=3, progress=False,
               n_jobs=n_jobs)
     compiled = wordvec.count(corpus_dir, **kw)
-    monkeypatch.setattr("wordvec._kernels.load", lambda: None)  # in this process: no kernels
+    monkeypatch.setattr("wordvec._ext._kernels.load", lambda: None)  # in this process: no kernels
     python = wordvec.count(corpus_dir, **kw)
     _assert_same_counts(compiled, python)
 
@@ -78,7 +79,7 @@ def test_compiled_tokenizing_equals_python(corpus_dir: Path, n_jobs: int, mode: 
 def test_spilled_counting_equals_in_memory(corpus_dir: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     kw = dict(min_count=1, subsample=0.0, window=4, progress=False)
-    monkeypatch.setattr("wordvec._reading._CHUNK_TOKENS", 300)  # many chunks, many partials
+    monkeypatch.setattr("wordvec.text._reading._CHUNK_TOKENS", 300)  # many chunks, many partials
     in_memory = wordvec.count(corpus_dir, n_jobs=1, max_memory=None, **kw)
     spilled = wordvec.count(corpus_dir, n_jobs=2, max_memory=2048, tmp_dir=corpus_dir.parent,
                             **kw)
@@ -121,14 +122,14 @@ def test_one_big_plain_file_is_read_in_pieces(tmp_path: Path,
     lines[7] = ""  # blank lines are not documents
     big = tmp_path / "big.txt"
     big.write_bytes("\n".join(lines).encode("utf-8") + b"\ncaf\xe9 au lait\n\n  \nlast line")
-    monkeypatch.setattr("wordvec._reading._PIECE_BYTES", 1500)
-    pieces = wordvec.corpus.plain_pieces(big, 1500)
+    monkeypatch.setattr("wordvec.text._reading._PIECE_BYTES", 1500)
+    pieces = textfiles.plain_pieces(big, 1500)
     assert len(pieces) > 5 and pieces[0][0] == 0 and pieces[-1][1] == big.stat().st_size
     assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))  # contiguous
     data = big.read_bytes()
     assert all(data[start - 1:start] == b"\n" for start, _ in pieces[1:])  # at line starts
-    whole = list(wordvec.corpus.iter_file(big))
-    assert [d for s, e in pieces for d in wordvec.corpus.iter_file(big, byte_range=(s, e))] \
+    whole = list(textfiles.iter_file(big))
+    assert [d for s, e in pieces for d in textfiles.iter_file(big, byte_range=(s, e))] \
         == whole
     kw = {"min_count": 1, "window": 3, "subsample": 0.0, "progress": False}
     serial = wordvec.count(big, n_jobs=1, **kw)
@@ -140,4 +141,4 @@ def test_one_big_plain_file_is_read_in_pieces(tmp_path: Path,
 
 def test_wiki_and_compressed_files_are_not_cut(corpus_dir: Path) -> None:
     for name in ("wiki_00", "packed.txt.gz"):
-        assert wordvec.corpus.plain_pieces(corpus_dir / name, 10) == [(0, -1)]
+        assert textfiles.plain_pieces(corpus_dir / name, 10) == [(0, -1)]

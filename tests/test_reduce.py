@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.polynomial import chebyshev
 
-from wordvec.operators import _half_scales, _TiledOperator
-from wordvec.reduce import (
+from wordvec.linalg.operators import _half_scales, _TiledOperator
+from wordvec.linalg.reduce import (
     _chebyshev_degrees,
     _chebyshev_filter,
     _flip_signs,
     truncated_svd,
 )
-from wordvec.vectors import embed
+from wordvec.vectors.vectors import embed
 
 
 def low_rank(m: int, n: int, rank: int, seed: int = 0) -> np.ndarray:
@@ -311,7 +311,7 @@ def test_randomized_svd_close_to_exact() -> None:
 
 
 def test_orthonormal_basis_spans_the_columns() -> None:
-    from wordvec.reduce import _orthonormal
+    from wordvec.linalg.reduce import _orthonormal
     rng = np.random.default_rng(0)
     x = (rng.standard_normal((500, 20)) @ np.diag(np.logspace(0, -2, 20))).astype(np.float32)
     q = _orthonormal(x)
@@ -324,7 +324,7 @@ def test_orthonormal_basis_spans_the_columns() -> None:
 
 
 def test_one_pass_basis_keeps_the_span() -> None:
-    from wordvec.reduce import _orthonormal
+    from wordvec.linalg.reduce import _orthonormal
     rng = np.random.default_rng(1)
     x = (rng.standard_normal((800, 30)) @ np.diag(np.logspace(0, -1.5, 30))).astype(np.float32)
     q = _orthonormal(x, passes=1)

@@ -11,7 +11,6 @@ import pytest
 import wordvec
 from wordvec.adaptation import adapt
 from wordvec.cli import main
-from wordvec.labelled import LabelledTexts
 from wordvec.sentiment import (
     EMBEDDING_WEIGHT_GRID,
     MODELS,
@@ -21,6 +20,7 @@ from wordvec.sentiment import (
     run,
     sentiment_models,
 )
+from wordvec.text.labelled import LabelledTexts
 
 from .conftest import POS
 

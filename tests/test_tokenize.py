@@ -9,9 +9,15 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from wordvec import _kernels
-from wordvec.tokenize import (NUMBER_PATTERN, SEPARATOR, WORD_PATTERN, TokenIds, Tokenizer,
-                              TypeIndex)
+from wordvec._ext import _kernels
+from wordvec.text.tokenize import (
+    NUMBER_PATTERN,
+    SEPARATOR,
+    WORD_PATTERN,
+    TokenIds,
+    Tokenizer,
+    TypeIndex,
+)
 
 
 def test_default_lowercases_unicode_words() -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from wordvec import WordVectors
-from wordvec.vectors import UnusableVectorWarning
+from wordvec.vectors.vectors import UnusableVectorWarning
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from wordvec.vocab import Vocabulary, check_counts, keep_probabilities, select_words
+from wordvec.counting.vocab import Vocabulary, check_counts, keep_probabilities, select_words
 
 
 def test_valid_counts_kept() -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from wordvec.weighting import ppmi
+from wordvec.linalg.weighting import ppmi
 
 # Row sums r = [3, 4, 4], column sums c = [3, 4, 4], total 11.
 COUNTS = np.array([[2.0, 1.0, 0.0],
@@ -93,7 +93,7 @@ def test_threads_and_blocks_do_not_change_the_values(monkeypatch: pytest.MonkeyP
     counts = sp.random(60, 50, density=0.3, format="csr", dtype=np.float32, random_state=rng)
     counts.data = np.round(counts.data * 9 + 1)
     expected = ppmi(counts, context_smoothing=0.75, shift=2.0)
-    monkeypatch.setattr("wordvec.weighting._BLOCK_NNZ", 37)  # many blocks of rows
+    monkeypatch.setattr("wordvec.linalg.weighting._BLOCK_NNZ", 37)  # many blocks of rows
     for threads in (1, 3):
         got = ppmi(counts, context_smoothing=0.75, shift=2.0, n_jobs=threads)
         assert got.has_canonical_format

@@ -8,22 +8,22 @@
 __version__ = "0.1.0"
 
 # Names are imported on first use (PEP 562): ``import wordvec`` is quick, and worker
-# processes that import one module (wordvec._workers) do not import SciPy with it.
+# processes that import one module (wordvec.text._workers) do not import SciPy with it.
 _LAZY = {
-    "Corpus": "corpus", "CorpusError": "errors", "CorpusNotFoundError": "errors",
-    "FormatError": "errors", "WordvecError": "errors", "Cooccurrences": "cooccurrences",
-    "load_glove": "formats", "load_vectors": "formats", "load_word2vec": "formats",
-    "save_glove": "formats", "save_word2vec": "formats", "LabelledTexts": "labelled",
-    "load_labelled": "labelled", "DEFAULTS": "params", "PRESETS": "params", "build": "pipeline",
-    "build_from_counts": "pipeline", "count": "pipeline", "Tokenizer": "tokenize",
-    "WordVectors": "vectors", "Vocabulary": "vocab",
+    "Corpus": "text.corpus", "CorpusError": "errors", "CorpusNotFoundError": "errors",
+    "FormatError": "errors", "WordvecError": "errors", "Cooccurrences": "counting.cooccurrences",
+    "load_glove": "vectors.formats", "load_vectors": "vectors.formats", "load_word2vec": "vectors.formats",
+    "save_glove": "vectors.formats", "save_word2vec": "vectors.formats", "LabelledTexts": "text.labelled",
+    "load_labelled": "text.labelled", "DEFAULTS": "params", "PRESETS": "params", "build": "pipeline",
+    "build_from_counts": "pipeline", "count": "pipeline", "Tokenizer": "text.tokenize",
+    "WordVectors": "vectors.vectors", "Vocabulary": "counting.vocab",
     # scikit-learn is imported only when the sentiment features are first used
     "EmbeddingVectorizer": "features", "EmptyDocumentWarning": "features",
-    "LogCountRatio": "features", "adapt": "adaptation",
+    "LogCountRatio": "logcountratio", "adapt": "adaptation",
     # which implementation runs the kernels (compiled or NumPy/SciPy), and what is in use
     "set_backend": "backend", "use_backend": "backend", "show_config": "backend",
     # the reduction stage on any matrix, and pictures (matplotlib, the plot extra)
-    "factorize": "factors", "Factorization": "factors", "plot_words": "plot",
+    "factorize": "linalg.factors", "Factorization": "linalg.factors", "plot_words": "plot",
     "plot_spectrum": "plot", "project": "plot",
 }
 
@@ -32,7 +32,7 @@ def __getattr__(name: str) -> object:
     import importlib
 
     if name == "load":
-        return importlib.import_module(".vectors", __name__).WordVectors.load
+        return importlib.import_module(".vectors.vectors", __name__).WordVectors.load
     if name in _LAZY:
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value  # found directly next time

@@ -1,6 +1,6 @@
 """Domain adaptation: vectors from a general corpus's saved counts plus a task's text.
 
-Counts are additive (:meth:`~wordvec.cooccurrences.Cooccurrences.merge`), so a large
+Counts are additive (:meth:`~wordvec.counting.cooccurrences.Cooccurrences.merge`), so a large
 general corpus is counted once and saved, and each task only counts its own text with
 the same window settings and tokenizer before the merged counts are weighted and
 reduced.
@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_float, check_int
-from .cooccurrences import Cooccurrences
+from ._util.validation import check_float, check_int
+from .counting.cooccurrences import Cooccurrences
+from .counting.vocab import Vocabulary
 from .params import COUNT_KEYS, DEFAULTS
 from .pipeline import build_from_counts, count
-from .tokenize import Tokenizer
-from .vectors import WordVectors
-from .vocab import Vocabulary
+from .text.tokenize import Tokenizer
+from .vectors.vectors import WordVectors
 
 __all__ = ["adapt"]
 

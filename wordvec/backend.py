@@ -54,7 +54,7 @@ class BackendUnavailableError(MissingDependencyError):
 
 
 class Kernels:
-    """The three extension modules, as the wrappers in :mod:`wordvec._kernels` take them."""
+    """The three extension modules, as the wrappers in :mod:`wordvec._ext._kernels` take them."""
 
     __slots__ = ("tokenize", "count", "sparse")
 
@@ -77,7 +77,7 @@ def _import() -> tuple[Kernels | None, str]:
     """The extension modules (imported once), or None and why not."""
     if "kernels" not in _state:
         try:
-            from . import _count_ext, _sparse_ext, _tokenize_ext
+            from ._ext import _count_ext, _sparse_ext, _tokenize_ext  # type: ignore[attr-defined]  # compiled, no stubs
             _state["kernels"], _state["why"] = Kernels(_tokenize_ext, _count_ext,
                                                        _sparse_ext), ""
         except ImportError as exc:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ._files import check_writable
+from ._util.files import check_writable
 from .backend import BACKENDS, BackendUnavailableError, set_backend, show_config
 from .backend import choice as backend_choice
 from .errors import WordvecError
@@ -69,8 +69,8 @@ def _build_type(param: Param) -> Callable[[str], Any]:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .corpus import Corpus
     from .pipeline import build
+    from .text.corpus import Corpus
     params = {p.name: getattr(args, p.name) for p in PARAMS if getattr(args, p.name) is not None}
     check_writable(args.output, "--output")  # before the work, not after it
     corpus = Corpus(*args.corpus, glob=args.glob, progress=not args.quiet)
@@ -95,7 +95,7 @@ def _print_neighbours(wv: Any, word: str, topn: int) -> None:
 
 def _load_model(path: str) -> Any:
     """Any format the README lists; only the native one is memory-mapped."""
-    from .formats import detect_format, load_vectors
+    from .vectors.formats import detect_format, load_vectors
     return load_vectors(path, mmap="r" if detect_format(path) == "native" else None)
 
 
@@ -233,7 +233,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             f"{a:>10.4f}" for a in res.accuracy_all.values()))
     print(f"\nevaluation wall time: {seconds:.2f} s")
     if args.json:
-        from .io import atomic_write
+        from .vectors.io import atomic_write
         report = {"model": args.model, "seconds": seconds,
                   "similarity": [r.as_dict() for r in sims],
                   "analogy": [r.as_dict() for r in analogies]}
@@ -258,7 +258,7 @@ def _cmd_sentiment(args: argparse.Namespace) -> int:
         import dataclasses
         import json
 
-        from .io import atomic_write
+        from .vectors.io import atomic_write
         with atomic_write(args.json, "w", encoding="utf-8") as fh:
             json.dump(dataclasses.asdict(report), fh, indent=1)
     return 0

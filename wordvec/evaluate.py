@@ -33,20 +33,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import check_choice, check_int
+from ._util.validation import check_choice, check_int
 from .errors import FormatError
-from ._ranking import METHODS
-from .analogies import analogy_indices
+from .vectors._ranking import METHODS
+from .vectors.analogies import analogy_indices
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .vectors import WordVectors
+    from .vectors.vectors import WordVectors
 
 __all__ = ["SimilarityResult", "AnalogyResult", "evaluate_similarity", "evaluate_analogies",
            "read_similarity", "read_analogies", "UNKNOWN_SIMILARITY"]
 
 UNKNOWN_SIMILARITY = ("raise", "skip", "zero")
 """What to do with a pair whose word is unknown; the queries' ``unknown`` takes the
-first two (:data:`wordvec.query.UNKNOWN_POLICIES`), with the same meaning."""
+first two (:data:`wordvec.vectors.query.UNKNOWN_POLICIES`), with the same meaning."""
 _GENSIM_TOPN = 5   # gensim looks this deep past case variants of the question words
 
 

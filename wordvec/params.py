@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ._validation import check_bool, check_choice, check_float, check_int
+from ._util.validation import check_bool, check_choice, check_float, check_int
 
 __all__ = ["Param", "PARAMS", "DEFAULTS", "PRESETS", "COUNT_KEYS", "REDUCE_KEYS",
            "WINDOW_WEIGHTINGS", "SUBSAMPLE_MODES", "SVD_ALGORITHMS", "SVD_PRECISIONS",

@@ -1,11 +1,11 @@
 """``build``: raw text to word vectors in one call.
 
-Stages (one module each): :mod:`~wordvec.corpus` streams documents,
-:mod:`~wordvec.tokenize` splits them, :mod:`~wordvec.vocab` counts and prunes,
-:mod:`~wordvec.counting` counts windows, :mod:`~wordvec.weighting` computes PPMI and
-:mod:`~wordvec.reduce` runs the truncated SVD.
+Stages (one module each): :mod:`~wordvec.text.corpus` streams documents,
+:mod:`~wordvec.text.tokenize` splits them, :mod:`~wordvec.counting.vocab` counts and prunes,
+:mod:`~wordvec.counting.counter` counts windows, :mod:`~wordvec.linalg.weighting` computes PPMI and
+:mod:`~wordvec.linalg.reduce` runs the truncated SVD.
 
-The raw text is read and tokenized once (:mod:`wordvec._reading`: provisional ids and
+The raw text is read and tokenized once (:mod:`wordvec.text._reading`: provisional ids and
 exact counts; the id stream in memory, spilled to a temporary file past half of
 ``max_memory``, through ``n_jobs`` worker processes for files).  The vocabulary is
 then chosen from the exact counts and the stored stream is re-read, remapped and
@@ -13,7 +13,7 @@ counted in chunks (partial counts spill to disk past the other half of
 ``max_memory``).  The parameters come from :mod:`wordvec.params`.  Counting uses ``n_jobs``
 threads and exact sums, so it too is identical whatever ``n_jobs``.  With the
 kernels, remapping, subsampling, counting, merging and symmetrizing run in C
-(:mod:`wordvec.counting`); without them NumPy and SciPy give the same ids and counts.
+(:mod:`wordvec.counting.counter`); without them NumPy and SciPy give the same ids and counts.
 """
 
 from __future__ import annotations
@@ -27,23 +27,22 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import _kernels
 from . import backend as _backend
-from ._validation import check_choice, check_int, default_n_jobs
-from .blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
-from .counting import HOLE, SEPARATOR, CooccurrenceCounter
-from .corpus import Corpus
-from .cooccurrences import Cooccurrences
+from ._ext import _kernels
+from ._util.progress import bar as progress_bar
+from ._util.validation import check_choice, check_int, default_n_jobs
+from .counting.cooccurrences import Cooccurrences
+from .counting.counter import HOLE, SEPARATOR, CooccurrenceCounter
+from .counting.vocab import Vocabulary, id_map, keep_probabilities, select_words
 from .errors import CorpusError
-from ._progress import bar as progress_bar
-from ._reading import (_DROP, _IdStream, _Pass1, _parallel_files, _read_parallel,
-                       _read_serial)
+from .linalg.blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
+from .linalg.reduce import truncated_svd
+from .linalg.weighting import ppmi
 from .params import COUNT_KEYS, DEFAULTS, PRESETS, REDUCE_KEYS, validate
-from .reduce import truncated_svd
-from .tokenize import Tokenizer
-from .vectors import WordVectors, embed
-from .vocab import Vocabulary, id_map, keep_probabilities, select_words
-from .weighting import ppmi
+from .text._reading import _DROP, _IdStream, _parallel_files, _Pass1, _read_parallel, _read_serial
+from .text.corpus import Corpus
+from .text.tokenize import Tokenizer
+from .vectors.vectors import WordVectors, embed
 
 __all__ = ["build", "build_from_counts", "DEFAULTS", "PRESETS", "count", "COUNT_KEYS",
            "REDUCE_KEYS"]
@@ -77,7 +76,7 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
            max_memory: int | None, tmp_dir: str | os.PathLike[str] | None, on_disk: bool
            ) -> tuple[Vocabulary, sp.csr_matrix | BlockMatrix, dict[str, Any], dict[str, Any]]:
     """:func:`count`'s work; with ``on_disk``, counts that spilled past ``max_memory``
-    come back as a :class:`~wordvec.blocks.BlockMatrix` on disk instead of in memory."""
+    come back as a :class:`~wordvec.linalg.blocks.BlockMatrix` on disk instead of in memory."""
     validate({"window": window, "window_weighting": window_weighting, "min_count": min_count,
                "max_vocab": max_vocab, "subsample": subsample,
                "subsample_mode": subsample_mode, "seed": seed})
@@ -209,10 +208,10 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     Parameters
     ----------
     corpus : str, os.PathLike, Corpus or iterable of documents
-        A file, folder or corpus name (``"brown"``), a :class:`~wordvec.corpus.Corpus`,
+        A file, folder or corpus name (``"brown"``), a :class:`~wordvec.text.corpus.Corpus`,
         or an iterable of documents (``str`` text or ``list[str]`` tokens).
     tokenizer : callable, optional
-        ``str -> list[str]``; default :class:`~wordvec.tokenize.Tokenizer` (lowercase
+        ``str -> list[str]``; default :class:`~wordvec.text.tokenize.Tokenizer` (lowercase
         Unicode words).  Token-list documents are used as they are.
     glob : str, default="*"
         Which files of a folder to read.
@@ -225,7 +224,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Bytes for the token-id stream and the partial counts; past it they spill to
         temporary files (None: never).  When the counts spilled, the count matrix,
         its PPMI and the SVD's products also stay on disk, block by block
-        (:class:`~wordvec.blocks.BlockMatrix`; not with ARPACK), so memory no
+        (:class:`~wordvec.linalg.blocks.BlockMatrix`; not with ARPACK), so memory no
         longer grows with the corpus.  Counts and PPMI are the same either way; the
         SVD's sums differ only in float32 rounding order.
     tmp_dir : str or os.PathLike, optional
@@ -264,7 +263,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         in similarity and loses little on analogies (``benchmarks/HYPERPARAMS.md``).
     svd_algorithm : {"chebyshev", "randomized", "arpack"}, default="chebyshev"
         Subspace iteration from a random start with Chebyshev filters, or with power
-        iterations (Halko et al. 2011), or ARPACK (see :func:`~wordvec.reduce.truncated_svd`).
+        iterations (Halko et al. 2011), or ARPACK (see :func:`~wordvec.linalg.reduce.truncated_svd`).
     n_iter : int, default=4
         Steps of the subspace SVD (each one product with ``A.T`` and one with ``A``).
         4 Chebyshev steps are more accurate than the 6 power iterations of the
@@ -274,7 +273,7 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         halves the products' memory traffic (``benchmarks/DECISIONS.md``)
         with the same accuracy on every rank band and the same scores; the final
         product, from which the vectors come, is single precision either way (see
-        :func:`~wordvec.reduce.truncated_svd`).
+        :func:`~wordvec.linalg.reduce.truncated_svd`).
     seed : int, default=0
         Seed of subsampling and of the SVD; a build is deterministic for a seed.
 

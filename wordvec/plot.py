@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._files import atomic_write, check_writable
-from ._validation import check_choice, check_int
+from ._util.files import atomic_write, check_writable
+from ._util.validation import check_choice, check_int
 from .errors import MissingDependencyError
 
 if TYPE_CHECKING:
-    from .vectors import WordVectors
+    from .vectors.vectors import WordVectors
 
 __all__ = ["project", "plot_words", "plot_spectrum", "METHODS", "FORMATS"]
 
@@ -46,7 +46,7 @@ def _matplotlib() -> Any:
 def _notebook_display(figure_class: Any) -> None:
     """In Jupyter, show a returned figure as a PNG even when pyplot was never imported
     (IPython's matplotlib formatter is only set up by ``%matplotlib`` or pyplot)."""
-    from ._progress import in_notebook
+    from ._util.progress import in_notebook
 
     if not in_notebook():
         return
@@ -92,7 +92,7 @@ def project(wv: WordVectors, words: Sequence[str], method: str = "pca",
         tsne = TSNE(n_components=2, perplexity=min(30.0, (len(rows) - 1) / 3),
                     metric="cosine", init="pca", random_state=seed)
         return np.asarray(tsne.fit_transform(x))
-    from .factors import factorize
+    from .linalg.factors import factorize
 
     centred = x - x.mean(axis=0)
     dim = min(2, *centred.shape)

@@ -25,14 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from ._files import check_writable
-from ._validation import check_choice, check_float, check_int
+from ._util.files import check_writable
+from ._util.validation import check_choice, check_float, check_int
 from .adaptation import adapt
-from .features import POOLINGS, EmbeddingVectorizer, LogCountRatio
-from .formats import load_vectors
-from .labelled import LabelledTexts
+from .features import POOLINGS, EmbeddingVectorizer
+from .logcountratio import LogCountRatio
 from .params import DEFAULTS
-from .vectors import WordVectors
+from .text.labelled import LabelledTexts
+from .vectors.formats import load_vectors
+from .vectors.vectors import WordVectors
 
 __all__ = ["EMBEDDING_WEIGHT_GRID", "MODELS", "NB_C_GRID", "SentimentReport",
            "cross_validate_sentiment", "format_report", "sentiment_models"]
@@ -63,7 +64,7 @@ def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: 
     * ``"nb"``: the n-gram features of NBSVM (Wang & Manning, 2012): binarized word
       1- and 2-grams (the TF-IDF model's tokens), each column scaled by its naive
       Bayes log-count ratio with smoothing ``alpha``
-      (:class:`~wordvec.features.LogCountRatio`, learned from the training labels
+      (:class:`~wordvec.logcountratio.LogCountRatio`, learned from the training labels
       only), then ``LogisticRegression(C=nb_C)``.
     * ``"combined"``: the ``"nb"`` features and the ``"embeddings"`` block side by
       side (``FeatureUnion``), the standardized embedding block scaled by
@@ -162,7 +163,7 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
     Parameters
     ----------
     data : LabelledTexts
-        Documents and labels (see :mod:`wordvec.labelled`).
+        Documents and labels (see :mod:`wordvec.text.labelled`).
     vectors : WordVectors or path
         The word vectors (a path is loaded once here).
     folds : int, default=10
@@ -317,7 +318,7 @@ def run(data: str | os.PathLike[str], *, model: str | os.PathLike[str] | None = 
     unused), with ``dim`` dimensions, optionally saved to ``save_model``.  ``cv_options`` go to
     :func:`cross_validate_sentiment`.
     """
-    from .labelled import load_labelled
+    from .text.labelled import load_labelled
 
     if (model is None) == (adapt_counts is None):
         raise ValueError("give exactly one of model (saved vectors) and adapt_counts "

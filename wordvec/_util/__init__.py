@@ -1,0 +1,1 @@
+"""Plumbing every layer uses: file writes, parameter checks, progress bars, freeing memory."""

@@ -1,0 +1,1 @@
+"""Counting: the vocabulary, the co-occurrence counter and the saved, mergeable counts."""

@@ -1,0 +1,1 @@
+"""Text in: corpus sources, tokenization, labelled texts, and pass 1 of counting (text to ids)."""

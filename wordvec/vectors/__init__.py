@@ -1,0 +1,1 @@
+"""Word vectors: the container, its queries (neighbours, analogies) and its file formats."""
