@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec.counting.counter import HOLE, SEPARATOR, CooccurrenceCounter, window_weights
+from wordvec.counting.counter import HOLE, SEPARATOR, CooccurrenceCounter
 
 
 def naive_counts(docs: list[list[int]], vocab_size: int, window: int,
@@ -41,12 +41,6 @@ def stream_of(docs: list[list[int]]) -> np.ndarray:
         out.extend(doc)
         out.append(SEPARATOR)
     return np.array(out, dtype=np.int32)
-
-
-def test_window_weights_by_hand() -> None:
-    np.testing.assert_allclose(window_weights(3, "uniform"), [1, 1, 1])
-    np.testing.assert_allclose(window_weights(3, "harmonic"), [1, 1 / 2, 1 / 3])
-    np.testing.assert_allclose(window_weights(3, "dynamic"), [1, 2 / 3, 1 / 3])
 
 
 def test_small_example_by_hand() -> None:
