@@ -194,7 +194,7 @@ def test_missing_extension_in_a_fresh_process(tmp_path: Path) -> None:
             "    sys.modules['wordvec._ext.' + m] = None  # import fails as if never built\n"
             "with warnings.catch_warnings(record=True) as w:\n"
             "    warnings.simplefilter('always')\n"
-            "    wv = wordvec.build(['a b c a b c d'] * 30, min_count=1, dim=2, "
+            "    wv = wordvec.build(['a b c a b c d'] * 30, min_count=1, dim=2, subsample=0, "
             "progress=False, n_jobs=1)\n"
             "print(wv.stats['backend'], len(w), w[0].category.__name__ if w else '')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -24,7 +24,7 @@ def corpus_file(tmp_path: Path) -> Path:
 def test_build_then_query(corpus_file: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "m.model"
     code = main(["build", str(corpus_file), "-o", str(out), "--min-count", "1", "--dim", "3",
-                 "--window", "2", "--subsample", "0", "--add-contexts", "false", "-q",
+                 "--window", "2", "--subsample", "0", "--no-add-contexts", "-q",
                  "--show", "cat"])
     assert code == 0
     wv = wordvec.load(out)

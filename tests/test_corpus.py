@@ -6,6 +6,7 @@ import bz2
 import gzip
 import lzma
 import os
+import types
 import warnings
 from pathlib import Path
 
@@ -243,3 +244,26 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(textfiles, "_open_binary", deny)
     with pytest.raises(CorpusError, match=r"secret\.txt: cannot read \(Permission denied\)"):
         list(iter_file(f))
+
+
+def test_catalog_from_a_source_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the installed ``wordvec.corpora`` the catalog is read from ``corpora/``
+    beside the package (a checkout on ``sys.path``)."""
+    from wordvec.text import corpus
+
+    def missing(name: str) -> None:
+        raise ModuleNotFoundError(name)
+
+    installed = corpus.catalog()
+    corpus.catalog.cache_clear()
+    monkeypatch.setattr(corpus, "resources", types.SimpleNamespace(files=missing))  # here only
+    try:
+        assert corpus.catalog() == installed and "brown" in installed
+    finally:
+        corpus.catalog.cache_clear()
+
+
+def test_warning_about_names_points_at_the_caller(tmp_path: Path) -> None:
+    with pytest.warns(UserWarning) as caught:
+        list(Corpus(["brown", "abc"]))
+    assert {w.filename for w in caught} == {__file__}

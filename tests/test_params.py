@@ -65,13 +65,22 @@ def test_cli_build_has_one_flag_per_parameter_with_its_type() -> None:
     assert dests - set(NAMES) == {"corpus", "output", "glob", "show", "quiet", "preset",
                                   "n_jobs", "max_memory", "tmp_dir"}
     assert set(NAMES) <= dests
-    args = build.parse_args(["c", "-o", "m", "--max-vocab", "none", "--add-contexts", "no",
+    args = build.parse_args(["c", "-o", "m", "--max-vocab", "none", "--no-add-contexts",
                              "--subsample", "1e-4", "--window-weighting", "harmonic"])
     assert (args.max_vocab, args.add_contexts, args.subsample, args.window_weighting) == \
         (None, False, 1e-4, "harmonic")
-    for p in PARAMS:  # each flag's help gives the table's default
+    assert build.parse_args(["c", "-o", "m", "--add-contexts"]).add_contexts is True
+    assert build.parse_args(["c", "-o", "m"]).add_contexts is None  # not given: the default
+    for p in PARAMS:  # each flag's help gives the table's meaning and default, and choices
         action = next(a for a in build._actions if a.dest == p.name)
-        assert f"(default: {p.default})" in (action.help or "")
+        shown = {True: "on", False: "off", None: "none"}.get(p.default, p.default) \
+            if p.default is None or isinstance(p.default, bool) else p.default
+        assert f"(default: {shown})" in (action.help or "")
+        assert p.help.replace("`", "")[:30] in (action.help or "")
+        assert tuple(action.choices or ()) == (p.choices or ())
+    assert build_parser().parse_args(["build", "c", "-o", "m"]) is not None
+    with pytest.raises(SystemExit):
+        build.parse_args(["c", "-o", "m", "--svd-algorithm", "lanczos"])
 
 
 def test_build_and_count_take_the_table_and_the_run_options() -> None:

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -196,3 +197,29 @@ def test_killed_build_leaves_no_model(tmp_path: Path, sig: int) -> None:
         assert all(name.startswith(".model.wv.") and name.endswith(".tmp") for name in left)
     else:
         assert left == [], err
+
+
+def test_tiny_corpus_builds_with_subsampling_left_out() -> None:
+    """Fewer than 1/subsample tokens: subsampling would thin out even words seen once,
+    so it is left out with one warning that points at the caller and says how to silence it."""
+    docs = [["the", "cat"], ["the", "dog"]] * 200
+    with pytest.warns(wordvec.SmallCorpusWarning, match=r"800 tokens is fewer than "
+                      r"1/subsample = 33,333.*subsample=0") as caught:
+        wv = wordvec.build(docs, dim=2, progress=False, n_jobs=1)
+    assert [w.filename for w in caught] == [__file__]
+    assert wv.stats["subsample_applied"] == 0.0 and wv.params["subsample"] == 3e-5
+    assert wv.stats["tokens_after_subsampling"] == 800
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert wordvec.build(docs, dim=2, subsample=0, progress=False, n_jobs=1).stats[
+            "tokens_after_subsampling"] == 800
+
+
+def test_subsampling_applies_from_one_over_t_tokens() -> None:
+    rng = np.random.default_rng(0)
+    docs = [[f"w{i}" for i in rng.zipf(1.3, 50) % 300] for _ in range(800)]  # 40,000 tokens
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        wv = wordvec.build(docs, dim=4, min_count=1, progress=False, n_jobs=1)
+    assert wv.stats["subsample_applied"] == 3e-5
+    assert wv.stats["tokens_after_subsampling"] < wv.stats["tokens_in_vocab"]

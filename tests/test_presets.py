@@ -111,7 +111,7 @@ def test_cli_context_options(tmp_path: Path, capsys) -> None:
     out = tmp_path / "m.model"
     code = main(["build", str(corpus), "-o", str(out), "-q", "--min-count", "1", "--dim", "3",
                  "--window", "2", "--subsample", "0", "--context-weight", "0.7",
-                 "--normalize-parts", "false"])
+                 "--no-normalize-parts"])
     assert code == 0, capsys.readouterr().err
     wv = wordvec.load(out)
     assert wv.params["context_weight"] == 0.7

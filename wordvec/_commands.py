@@ -31,10 +31,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _print_neighbours(wv: Any, word: str, topn: int) -> None:
-    if word not in wv:
-        print(f"{word}: (not in vocabulary)")
+    try:
+        answer = wv.most_similar(word, topn=topn)
+    except KeyError as exc:  # the message names close spellings
+        print(f"{word}: ({exc.args[0]})")
         return
-    pairs = ", ".join(f"{w} {s:.3f}" for w, s in wv.most_similar(word, topn=topn))
+    pairs = ", ".join(f"{w} {s:.3f}" for w, s in answer)
     print(f"{word}: {pairs}")
 
 

@@ -34,6 +34,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from ._util.caller import user_stacklevel
 from .errors import MissingDependencyError
 
 __all__ = ["BACKENDS", "BackendUnavailableError", "KernelsUnavailableWarning", "Kernels",
@@ -111,7 +112,7 @@ def kernels() -> Kernels | None:
                 warnings.warn(f"wordvec runs its NumPy/SciPy backend, 2-3x slower at "
                               f"tokenizing, counting and the SVD: {why}; {_FIX}. Say "
                               f"wordvec.set_backend('numpy') to silence this.",
-                              KernelsUnavailableWarning, stacklevel=3)
+                              KernelsUnavailableWarning, stacklevel=user_stacklevel())
         return lib
 
 

@@ -154,11 +154,20 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--preset", choices=sorted(PRESETS), default=None,
                    help="start from a named parameter set (explicit flags still win)")
     for param in PARAMS:
-        b.add_argument(f"--{param.name.replace('_', '-')}", dest=param.name,
-                       type=_build_type(param), default=None,
-                       help=f"{param.help.replace('%', '%%').replace('`', '')} "
-                            f"(default: {param.default})")
-    b.add_argument("--n-jobs", type=int, default=None,
+        flag = f"--{param.name.replace('_', '-')}"
+        text = param.help.replace("%", "%%").replace("`", "")
+        if param.type is bool:  # --add-contexts / --no-add-contexts
+            b.add_argument(flag, dest=param.name, action=argparse.BooleanOptionalAction,
+                           default=None, help=f"{text} (default: {'on' if param.default else 'off'})")
+        elif param.choices:
+            b.add_argument(flag, dest=param.name, choices=param.choices, default=None,
+                           help=f"{text} (default: {param.default})")
+        else:
+            b.add_argument(flag, dest=param.name, type=_build_type(param), default=None,
+                           metavar=param.type.__name__.upper(),
+                           help=f"{text} (default: "
+                                f"{'none' if param.default is None else param.default})")
+    b.add_argument("--n-jobs", type=int, default=None, metavar="N",
                    help="worker processes and threads (default: all cores)")
     b.add_argument("--max-memory", type=_memory, default=1 << 30, metavar="BYTES",
                    help="memory budget of counting before partial counts spill to disk; "

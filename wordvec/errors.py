@@ -29,3 +29,7 @@ class FormatError(WordvecError, ValueError):
 class MissingDependencyError(WordvecError, ImportError):
     """An optional part is not installed (matplotlib for plots, the compiled kernels);
     the message says what to install."""
+
+
+class SmallCorpusWarning(UserWarning):
+    """A corpus too small for a default (e.g. subsampling), which was adapted to it."""

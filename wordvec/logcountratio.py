@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._util.validation import check_bool, check_float
 
@@ -116,7 +116,7 @@ class LogCountRatio(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         """The input feature names; with ``k > 2`` classes, ``name|class`` for each class."""
         check_is_fitted(self, "ratios_")
-        names = list(_check_feature_names_in(self, input_features))  # sklearn's own checks
+        names = _feature_names_in(self, input_features)
         if len(self.ratios_) == 1:
             return np.asarray(names, dtype=object)
         return np.asarray([f"{n}|{c}" for c in self.classes_ for n in names], dtype=object)
@@ -142,3 +142,21 @@ class LogCountRatio(TransformerMixin, BaseEstimator):
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _feature_names_in(est: LogCountRatio, input_features: Sequence[str] | None) -> list[str]:
+    """The input feature names, checked as scikit-learn's transformers check them: the
+    fitted ``feature_names_in_`` if any (``input_features``, if given, must equal them),
+    else ``input_features`` of length ``n_features_in_``, else ``x0, x1, ...``."""
+    fitted = getattr(est, "feature_names_in_", None)
+    if input_features is None:
+        if fitted is not None:
+            return [str(n) for n in fitted]
+        return [f"x{i}" for i in range(est.n_features_in_)]
+    names = [str(n) for n in np.asarray(input_features, dtype=object)]
+    if fitted is not None and names != [str(n) for n in fitted]:
+        raise ValueError("input_features is not equal to feature_names_in_")
+    if len(names) != est.n_features_in_:
+        raise ValueError(f"input_features should have length equal to number of features "
+                         f"({est.n_features_in_}), got {len(names)}")
+    return names

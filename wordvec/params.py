@@ -48,6 +48,11 @@ class Param:
     def validate(self, value: Any) -> Any:
         return self.check(self.name, value)
 
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        """The allowed values of a parameter that takes one of a few names, else None."""
+        return getattr(self.check, "choices", None)
+
 
 def _int(low: int, high: int | None = None, allow_none: bool = False) -> Callable[[str, Any], Any]:
     return lambda name, v: check_int(name, v, low=low, high=high, allow_none=allow_none)
@@ -59,7 +64,10 @@ def _float(low: float, high: float | None = None,
 
 
 def _choice(allowed: tuple[str, ...]) -> Callable[[str, Any], Any]:
-    return lambda name, v: check_choice(name, v, allowed)
+    def check(name: str, v: Any) -> Any:
+        return check_choice(name, v, allowed)
+    check.choices = allowed  # type: ignore[attr-defined]  # the CLI's choices
+    return check
 
 
 PARAMS: tuple[Param, ...] = (
@@ -81,7 +89,7 @@ PARAMS: tuple[Param, ...] = (
           "exponent of context counts in PMI (1 = none)"),
     Param("shift", float, 1.0, _float(1.0), "reduce",
           "shifted PPMI: max(PMI − log shift, 0)"),
-    Param("dim", int, 500, _int(1), "reduce", "dimensions"),
+    Param("dim", int, 500, _int(1), "reduce", "dimensions of the word vectors"),
     Param("eig", float, 0.5, _float(0.0, 1.0), "reduce",
           "eigenvalue weighting: vectors are U·Σ^eig"),
     Param("add_contexts", bool, True, check_bool, "reduce",

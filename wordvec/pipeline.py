@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import os
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -29,12 +30,13 @@ import scipy.sparse as sp
 
 from . import backend as _backend
 from ._ext import _kernels
+from ._util.caller import user_stacklevel
 from ._util.progress import bar as progress_bar
 from ._util.validation import check_choice, check_int, default_n_jobs
 from .counting.cooccurrences import Cooccurrences
 from .counting.counter import HOLE, SEPARATOR, CooccurrenceCounter
 from .counting.vocab import Vocabulary, id_map, keep_probabilities, select_words
-from .errors import CorpusError
+from .errors import CorpusError, SmallCorpusWarning
 from .linalg.blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
 from .linalg.reduce import truncated_svd
 from .linalg.weighting import ppmi
@@ -116,7 +118,8 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
         del state, order
         lut = np.concatenate([np.where(remap >= 0, remap, _DROP).astype(np.int32),
                               np.array([SEPARATOR], dtype=np.int32)])  # lut[-1] = SEPARATOR
-        keep_p = keep_probabilities(vocab.counts, subsample).astype(np.float32)
+        applied = _subsampling_for(subsample, vocab.total)
+        keep_p = keep_probabilities(vocab.counts, applied).astype(np.float32)
         rng = np.random.default_rng(seed)
 
         # Pass 2: remap, subsample, count windows.
@@ -134,7 +137,7 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
                     else:
                         ids = lut[chunk]
                         ids = ids[ids != _DROP]
-                    if subsample > 0:
+                    if applied > 0:
                         rand = rng.random(ids.size, dtype=np.float32)
                         ids, n_kept = _subsample(lib, ids, rand, keep_p,
                                                  subsample_mode == "clean")
@@ -156,7 +159,8 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
     stats = {
         "corpus": source.describe(), "read": read_stats, "tokens": n_tokens,
         "types": int(counts.size), "vocab_size": len(vocab),
-        "tokens_in_vocab": vocab.total, "tokens_after_subsampling": kept,
+        "tokens_in_vocab": vocab.total, "subsample_applied": applied,
+        "tokens_after_subsampling": kept,
         "pairs": int(counter.pairs) * 2, "cooccurrence_nnz": int(matrix.nnz),
         "count_spills": int(counter.spills), "on_disk": isinstance(matrix, BlockMatrix),
         "timings": timings,
@@ -165,6 +169,24 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
               "max_vocab": max_vocab, "subsample": subsample, "subsample_mode": subsample_mode,
               "seed": seed, "tokenizer": _tokenizer_params(tokenizer)}
     return vocab, matrix, params, stats
+
+
+def _subsampling_for(subsample: float, tokens_in_vocab: int) -> float:
+    """The subsampling threshold a corpus of this size can use.
+
+    word2vec's subsampling thins out words more frequent than ``t = subsample``.  In a
+    corpus of fewer than ``1/t`` tokens even a word seen once is that frequent, so every
+    word would be thinned (a 1,200-token corpus keeps about 1 % of "the" and 20 % of each
+    word seen once) and no window would be left to count: subsampling is meaningless
+    there, and is left out with a warning saying so.
+    """
+    if subsample > 0 and tokens_in_vocab * subsample < 1:
+        warnings.warn(f"subsampling is off for this corpus: {tokens_in_vocab:,} tokens is "
+                      f"fewer than 1/subsample = {1 / subsample:,.0f}, so it would thin out "
+                      "even words seen once; pass subsample=0 to say so and silence this",
+                      SmallCorpusWarning, stacklevel=user_stacklevel())
+        return 0.0
+    return subsample
 
 
 def _subsample(lib: Any, ids: np.ndarray, rand: np.ndarray, keep_p: np.ndarray,

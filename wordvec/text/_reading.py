@@ -252,7 +252,7 @@ def _same_package() -> Iterator[None]:
     from a checkout), the folder holding it goes on ``PYTHONPATH``."""
     import site
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # holds wordvec/
     sites = {os.path.abspath(p) for p in [*site.getsitepackages(), site.getusersitepackages()]}
     saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
     if root not in sites:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -34,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Union
 
+from .._util.caller import user_stacklevel
 from ..errors import CorpusError, CorpusNotFoundError
 from .textfiles import ReadStats, _files_of, iter_file
 
@@ -47,7 +47,7 @@ def catalog() -> dict[str, dict[str, Any]]:
     try:  # installed: corpora/ ships as the package wordvec.corpora
         text = resources.files("wordvec.corpora").joinpath("catalog.json").read_text("utf-8")
     except ModuleNotFoundError:  # imported from a source checkout: corpora/ is beside us
-        text = (Path(__file__).resolve().parents[1] / "corpora" / "catalog.json").read_text(
+        text = (Path(__file__).resolve().parents[2] / "corpora" / "catalog.json").read_text(
             "utf-8")
     data: dict[str, dict[str, Any]] = json.loads(text)
     return data
@@ -243,16 +243,7 @@ def _warn_if_names(docs: list[Any] | tuple[Any, ...]) -> None:
             f"the list [{shown}{', ...' if len(docs) > 3 else ''}] is read as documents "
             f"(their text), not as corpora; to read the corpora pass them as separate "
             f"arguments: Corpus({shown}) or count(Corpus(...))", UserWarning,
-            stacklevel=_caller_stacklevel())
-
-
-def _caller_stacklevel() -> int:
-    """The ``stacklevel`` of the first frame outside this package (the user's call)."""
-    package = str(Path(__file__).resolve().parent) + os.sep
-    frame, level = sys._getframe(1), 1
-    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
-        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
-    return level
+            stacklevel=user_stacklevel())
 
 
 def _check_glob(glob: Any) -> None:

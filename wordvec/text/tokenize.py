@@ -87,6 +87,24 @@ class Tokenizer:
             tokens = ["<num>" if t[0].isdigit() else t for t in tokens]
         return tokens
 
+    def normalize(self, word: str) -> str:
+        """``word`` as this tokenizer would have counted it: lowercased, numbers mapped.
+
+        Query words go through it, so that ``Money`` finds ``money`` in a model built
+        with the default tokenizer (the word is not split: it is one key).
+
+        >>> Tokenizer().normalize("Money"), Tokenizer(numbers="zero").normalize("1984")
+        ('money', '0000')
+        """
+        if self.lowercase:
+            word = word.lower()
+        if word[:1].isdigit():
+            if self.numbers == "zero":
+                word = _DIGITS.sub("0", word)
+            elif self.numbers == "token":
+                word = "<num>"
+        return word
+
     def __repr__(self) -> str:
         return f"Tokenizer(lowercase={self.lowercase!r}, numbers={self.numbers!r})"
 

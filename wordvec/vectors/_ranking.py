@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._util.validation import check_int
+from ._lookup import find, unknown_word
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors
@@ -88,12 +89,12 @@ def _resolve(wv: WordVectors, words: Iterable[str], unknown: str) -> list[int] |
     ids = []
     unusable = wv.unusable_rows
     for word in words:
-        idx = wv.key_to_index.get(word)
+        idx = find(wv, word)
         if idx is None or (unusable.size and np.any(unusable == idx)):
             if unknown == "skip":
                 return None
             if idx is None:
-                raise KeyError(f"word {word!r} not in vocabulary")
+                raise unknown_word(wv, word)
             raise ValueError(f"word {word!r} has a zero or non-finite vector: no cosine "
                              "similarity is defined for it")
         ids.append(idx)

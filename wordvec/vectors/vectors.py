@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from .._util.validation import check_bool, check_float
+from . import _lookup, query
 from . import io as _io
-from . import query
 
 __all__ = ["WordVectors", "UnusableVectorWarning"]
 
@@ -112,12 +112,18 @@ class WordVectors:
     def __repr__(self) -> str:
         return f"WordVectors({len(self)} words, dim={self.vector_size})"
 
+    @property
+    def _normalize(self) -> Any:
+        """The model's normalization of a query word (None: lookups are exact)."""
+        return _lookup.normalizer(self)
+
     def get_index(self, word: str) -> int:
-        """Row of ``word``; ``KeyError`` naming the word if it is unknown."""
-        try:
-            return self.key_to_index[word]
-        except KeyError:
-            raise KeyError(f"word {word!r} not in vocabulary") from None
+        """Row of ``word``, as given or as the model's tokenizer normalizes it (``Money``
+        finds ``money``); ``KeyError`` naming the word and close spellings if unknown."""
+        idx = _lookup.find(self, word)
+        if idx is None:
+            raise _lookup.unknown_word(self, word)
+        return idx
 
     def __getitem__(self, words: str | Sequence[str]) -> np.ndarray:
         if not isinstance(words, (str, list, tuple, np.ndarray)):

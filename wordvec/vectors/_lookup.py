@@ -1,0 +1,64 @@
+"""Finding a query word's row: as given, else as the model's tokenizer would have counted
+it; an unknown word's error names close spellings ("did you mean ...").
+
+``"word" in wv`` stays exact (the vocabulary as stored); every lookup for a vector or a
+query (``wv[word]``, ``most_similar``, analogies, the CLI) goes through :func:`find`, so
+``Money`` finds ``money`` in a model that lowercased its corpus.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .vectors import WordVectors
+
+__all__ = ["find", "unknown_word"]
+
+_SUGGEST_FROM = 50_000  # the most frequent words searched for close spellings
+_SUGGEST_N = 3
+
+
+def normalizer(wv: WordVectors) -> Callable[[str], str] | None:
+    """The model's own normalization of a word, or None (vectors made by hand, or a
+    custom tokenizer that cannot be rebuilt: lookups are exact then)."""
+    params = wv.params.get("tokenizer")
+    if not isinstance(params, dict):
+        return None
+    from ..text.tokenize import Tokenizer
+
+    try:
+        return Tokenizer(**params).normalize
+    except (TypeError, ValueError):
+        return None
+
+
+def find(wv: WordVectors, word: str) -> int | None:
+    """Row of ``word`` as given, else of its normalized form; None if neither exists."""
+    idx = wv.key_to_index.get(word)
+    if idx is None and isinstance(word, str):
+        norm = wv._normalize
+        if norm is not None:
+            idx = wv.key_to_index.get(norm(word))
+    return idx
+
+
+def unknown_word(wv: WordVectors, word: object) -> KeyError:
+    """The error for a word not in the vocabulary, with up to three close spellings."""
+    if not isinstance(word, str):
+        return KeyError(f"words are str; got {word!r} ({type(word).__name__})")
+    norm = wv._normalize
+    key = norm(word) if norm is not None else word
+    shown = f"{word!r}" + (f" (looked up as {key!r})" if key != word else "")
+    near = suggestions(wv, key)
+    hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
+    return KeyError(f"word {shown} not in vocabulary{hint}")
+
+
+def suggestions(wv: WordVectors, word: str) -> list[str]:
+    """Close spellings of ``word`` among the most frequent words, most similar first."""
+    n = len(word)
+    pool = [w for w in wv.index_to_key[:_SUGGEST_FROM] if abs(len(w) - n) <= 2]
+    return difflib.get_close_matches(word, pool, n=_SUGGEST_N, cutoff=0.75)
