@@ -41,7 +41,7 @@ def test_plain_file_one_document_per_line(tmp_path: Path) -> None:
 def test_compressed_files(tmp_path: Path, suffix: str, opener) -> None:
     f = tmp_path / f"a.txt{suffix}"
     with opener(f, "wt", encoding="utf-8") as fh:
-        fh.write("hello world\nsecond\n")
+        fh.write("hello world\n\nsecond\n")
     assert list(Corpus(f)) == ["hello world", "second"]
 
 
@@ -65,7 +65,7 @@ def test_folder_recursive_with_glob(tmp_path: Path) -> None:
 def test_undecodable_bytes_replaced_and_counted(tmp_path: Path) -> None:
     f = tmp_path / "bad.txt"
     f.write_bytes(b"caf\xe9 ok\nfine\n\xff\xfe end\n")
-    c = Corpus(f)
+    c = Corpus(f, document="line")
     docs = list(c)
     assert docs == ["caf\ufffd ok", "fine", "\ufffd\ufffd end"]
     assert c.stats.replaced_characters == 3

@@ -18,7 +18,7 @@ from wordvec.params import COUNT_KEYS, DEFAULTS, PARAMS, REDUCE_KEYS
 
 NAMES = [p.name for p in PARAMS]
 # what a build needs besides the parameters: how to read and how to run
-RUN_OPTIONS = {"tokenizer", "glob", "progress", "n_jobs", "max_memory", "tmp_dir"}
+RUN_OPTIONS = {"tokenizer", "glob", "document", "progress", "n_jobs", "max_memory", "tmp_dir"}
 
 
 def _keywords(func: object) -> set[str]:
@@ -62,7 +62,7 @@ def test_cli_build_has_one_flag_per_parameter_with_its_type() -> None:
                "build" in (a.choices or {}))
     build = sub.choices["build"]  # type: ignore[index]
     dests = {a.dest for a in build._actions} - {"help"}
-    assert dests - set(NAMES) == {"corpus", "output", "glob", "show", "quiet", "preset",
+    assert dests - set(NAMES) == {"corpus", "output", "glob", "document", "show", "quiet", "preset",
                                   "n_jobs", "max_memory", "tmp_dir"}
     assert set(NAMES) <= dests
     args = build.parse_args(["c", "-o", "m", "--max-vocab", "none", "--no-add-contexts",

@@ -104,8 +104,8 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_files_and_folders(tmp_path: Path) -> None:
-    (tmp_path / "x.txt").write_text("\n".join(tiny_corpus(30)), encoding="utf-8")
-    (tmp_path / "y.txt").write_text("\n".join(tiny_corpus(30, seed=1)), encoding="utf-8")
+    (tmp_path / "x.txt").write_text("\n\n".join(tiny_corpus(30)), encoding="utf-8")
+    (tmp_path / "y.txt").write_text("\n\n".join(tiny_corpus(30, seed=1)), encoding="utf-8")
     wv = wordvec.build(tmp_path, **SMALL)
     assert wv.stats["read"]["files"] == 2 and wv.stats["read"]["documents"] == 60
 

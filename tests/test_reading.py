@@ -114,29 +114,43 @@ def test_script_without_main_guard_counts_in_parallel(corpus_dir: Path, tmp_path
     assert marker.read_text() == "x"  # the script's top level ran once, in the parent only
 
 
-def test_one_big_plain_file_is_read_in_pieces(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large plain file is cut at line starts and read by all workers, same result."""
+@pytest.mark.parametrize("document", ["paragraph", "line"])
+def test_one_big_plain_file_is_read_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              document: str) -> None:
+    """A large plain file is cut (after blank lines for paragraphs, else at line starts)
+    and read by all workers, with the same documents and counts as one reader."""
     rng = np.random.default_rng(3)
     lines = [_text(rng, int(rng.integers(0, 40))).replace("\n", " ") for _ in range(400)]
-    lines[7] = ""  # blank lines are not documents
+    for i in range(7, 400, 9):
+        lines[i] = ""  # blank lines end paragraphs and are no documents
     big = tmp_path / "big.txt"
     big.write_bytes("\n".join(lines).encode("utf-8") + b"\ncaf\xe9 au lait\n\n  \nlast line")
     monkeypatch.setattr("wordvec.text._reading._PIECE_BYTES", 1500)
-    pieces = textfiles.plain_pieces(big, 1500)
+    pieces = textfiles.plain_pieces(big, 1500, document)
     assert len(pieces) > 5 and pieces[0][0] == 0 and pieces[-1][1] == big.stat().st_size
     assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))  # contiguous
     data = big.read_bytes()
     assert all(data[start - 1:start] == b"\n" for start, _ in pieces[1:])  # at line starts
-    whole = list(textfiles.iter_file(big))
-    assert [d for s, e in pieces for d in textfiles.iter_file(big, byte_range=(s, e))] \
-        == whole
-    kw = {"min_count": 1, "window": 3, "subsample": 0.0, "progress": False}
+    if document == "paragraph":  # after a blank line
+        assert all(data[:start].rstrip(b" ").endswith(b"\n\n") for start, _ in pieces[1:])
+    whole = list(textfiles.iter_file(big, document=document))
+    parts = [d for s, e in pieces for d in textfiles.iter_file(big, byte_range=(s, e),
+                                                                document=document)]
+    text = data.decode("utf-8", "replace")
+    lines = [s.strip() for s in text.split("\n")]
+    reference = [s for s in lines if s] if document == "line" else [
+        "\n".join(s for s in block.split("\n") if s)
+        for block in "\n".join(lines).split("\n\n")]
+    reference = [d for d in reference if d]
+    assert parts == whole == reference
+    kw = {"min_count": 1, "window": 3, "subsample": 0.0, "progress": False,
+          "document": document}
     serial = wordvec.count(big, n_jobs=1, **kw)
     parallel = wordvec.count(big, n_jobs=2, **kw)
     _assert_same_counts(serial, parallel)
     assert parallel.stats["read"]["files"] == 1
     assert parallel.stats["read"]["replaced_characters"] == 1
+    assert textfiles.plain_pieces(big, 1500, "file") == [(0, -1)]  # one document: one reader
 
 
 def test_wiki_and_compressed_files_are_not_cut(corpus_dir: Path) -> None:

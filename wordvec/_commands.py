@@ -18,7 +18,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .text.corpus import Corpus
     params = {p.name: getattr(args, p.name) for p in PARAMS if getattr(args, p.name) is not None}
     check_writable(args.output, "--output")  # before the work, not after it
-    corpus = Corpus(*args.corpus, glob=args.glob, progress=not args.quiet)
+    corpus = Corpus(*args.corpus, glob=args.glob, document=args.document,
+                    progress=not args.quiet)
     wv = build(corpus, progress=not args.quiet, preset=args.preset, n_jobs=args.n_jobs,
                max_memory=args.max_memory, tmp_dir=args.tmp_dir, **params)
     wv.save(args.output)

@@ -23,6 +23,7 @@ from .backend import BACKENDS, BackendUnavailableError, set_backend, show_config
 from .backend import choice as backend_choice
 from .errors import WordvecError
 from .params import DEFAULTS, PARAMS, PRESETS, Param
+from .text.textfiles import DOCUMENT_UNITS
 
 __all__ = ["main", "build_parser"]
 
@@ -148,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "enwiki-2015-sample, nltk:NAME)")
     b.add_argument("-o", "--output", required=True, help="model file to write")
     b.add_argument("--glob", default="*", help="files of a folder to read (default: *)")
+    b.add_argument("--document", choices=DOCUMENT_UNITS, default="paragraph",
+                   help="one document of a plain-text file: a blank-line separated "
+                        "paragraph (keeps hard-wrapped text's context), a line, or the "
+                        "whole file; windows never cross documents (default: paragraph)")
     b.add_argument("--show", nargs="*", metavar="WORD",
                    help="print the nearest neighbours of these words after building")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")

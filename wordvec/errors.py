@@ -33,3 +33,7 @@ class MissingDependencyError(WordvecError, ImportError):
 
 class SmallCorpusWarning(UserWarning):
     """A corpus too small for a default (e.g. subsampling), which was adapted to it."""
+
+
+class HardWrappedWarning(UserWarning):
+    """Plain text read one document per line looks hard-wrapped: context is lost."""

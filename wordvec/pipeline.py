@@ -54,7 +54,8 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
           min_count: int = DEFAULTS["min_count"], max_vocab: int | None = DEFAULTS["max_vocab"],
           subsample: float = DEFAULTS["subsample"],
           subsample_mode: str = DEFAULTS["subsample_mode"], seed: int = 0,
-          glob: str = "*", progress: bool = True, n_jobs: int | None = None,
+          glob: str = "*", document: str = "paragraph", progress: bool = True,
+          n_jobs: int | None = None,
           max_memory: int | None = 1 << 30,
           tmp_dir: str | os.PathLike[str] | None = None) -> Cooccurrences:
     """Read, tokenize and count a corpus: vocabulary and co-occurrence matrix.
@@ -68,13 +69,15 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     return Cooccurrences(*_count(
         corpus, tokenizer=tokenizer, window=window, window_weighting=window_weighting,
         min_count=min_count, max_vocab=max_vocab, subsample=subsample,
-        subsample_mode=subsample_mode, seed=seed, glob=glob, progress=progress, n_jobs=n_jobs,
+        subsample_mode=subsample_mode, seed=seed, glob=glob, document=document, progress=progress,
+        n_jobs=n_jobs,
         max_memory=max_memory, tmp_dir=tmp_dir, on_disk=False))
 
 
 def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window: int,
            window_weighting: str, min_count: int, max_vocab: int | None, subsample: float,
-           subsample_mode: str, seed: int, glob: str, progress: bool, n_jobs: int | None,
+           subsample_mode: str, seed: int, glob: str, document: str, progress: bool,
+           n_jobs: int | None,
            max_memory: int | None, tmp_dir: str | os.PathLike[str] | None, on_disk: bool
            ) -> tuple[Vocabulary, sp.csr_matrix | BlockMatrix, dict[str, Any], dict[str, Any]]:
     """:func:`count`'s work; with ``on_disk``, counts that spilled past ``max_memory``
@@ -88,8 +91,8 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
         tokenizer = Tokenizer()
     elif not callable(tokenizer):
         raise ValueError(f"tokenizer must be a callable str -> list[str]; got {tokenizer!r}")
-    source = corpus if isinstance(corpus, Corpus) else Corpus(corpus, glob=glob,
-                                                                progress=progress)
+    source = corpus if isinstance(corpus, Corpus) else Corpus(
+        corpus, glob=glob, document=document, progress=progress)
     timings: dict[str, float] = {}
     share = None if max_memory is None else max(max_memory // 2, 1)  # ids and counts each
 
@@ -222,7 +225,8 @@ def _tokenizer_params(tokenizer: Any) -> Any:
 
 
 def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
-          glob: str = "*", progress: bool = True, n_jobs: int | None = None,
+          glob: str = "*", document: str = "paragraph", progress: bool = True,
+          n_jobs: int | None = None,
           max_memory: int | None = 1 << 30, tmp_dir: str | os.PathLike[str] | None = None,
           preset: str | None = None, **params: Any) -> WordVectors:
     """Build word vectors from a corpus: count, PPMI, truncated SVD.
@@ -237,6 +241,11 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Unicode words).  Token-list documents are used as they are.
     glob : str, default="*"
         Which files of a folder to read.
+    document : {"paragraph", "line", "file"}, default="paragraph"
+        What one document of a plain-text file is (windows never cross documents):
+        blank-line separated paragraphs keep the context of hard-wrapped text, ``"line"``
+        suits one sentence or paragraph per line, ``"file"`` one document per file.
+        WikiExtractor files, NLTK corpora and iterables bring their own documents.
     progress : bool, default=True
         Show progress bars (on stderr).
     n_jobs : int, optional
@@ -312,8 +321,8 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     t_start = time.perf_counter()
     max_memory = check_int("max_memory", max_memory, low=1 << 10, allow_none=True)
     vocab, matrix, count_params, count_stats = _count(
-        corpus, tokenizer=tokenizer, glob=glob, progress=progress, n_jobs=n_jobs,
-        max_memory=max_memory, tmp_dir=tmp_dir,
+        corpus, tokenizer=tokenizer, glob=glob, document=document, progress=progress,
+        n_jobs=n_jobs, max_memory=max_memory, tmp_dir=tmp_dir,
         on_disk=p["svd_algorithm"] != "arpack",  # ARPACK needs the matrix in memory
         **{k: p[k] for k in COUNT_KEYS})
     box = [matrix]  # _weight_and_reduce takes it out, to free it before the SVD

@@ -112,8 +112,8 @@ class _LocalIds:
 
 
 def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int
-                    ) -> list[tuple[str, int, int]] | None:
-    """Pieces ``(path, start, end)`` of ``source`` for worker processes, or None.
+                    ) -> list[tuple[str, int, int, str]] | None:
+    """Pieces ``(path, start, end, document unit)`` of ``source`` for worker processes, or None.
 
     Large plain-text files are cut into pieces of :data:`_PIECE_BYTES` at line starts
     (:func:`~wordvec.text.textfiles.plain_pieces`), so one big file is read by all workers.
@@ -125,7 +125,8 @@ def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int
         if not (isinstance(r, list) and r and all(hasattr(f, "is_file") for f in r)):
             return None
         files.extend(str(f) for f in r)
-    pieces = [(f, start, end) for f in files for start, end in plain_pieces(f, _PIECE_BYTES)]
+    pieces = [(f, start, end, source.document) for f in files
+              for start, end in plain_pieces(f, _PIECE_BYTES, source.document)]
     return pieces if len(pieces) > 1 else None
 
 

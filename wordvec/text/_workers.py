@@ -60,10 +60,10 @@ def _worker_init(tokenizer: Tokenizer, spool: str | None = None,
     _WORKER["spooled"] = 0
 
 
-def _worker_file(piece: tuple[str, int, int]
+def _worker_file(piece: tuple[str, int, int, str]
                  ) -> tuple[int, tuple[bytes, np.ndarray], np.ndarray | tuple[str, int], int,
                             dict[str, Any]]:
-    """Tokenize one file or piece of a file ``(path, start, end)``.
+    """Tokenize one file or piece of a file ``(path, start, end, document unit)``.
 
     Returns (worker pid, types new to this worker packed as UTF-8 bytes and their
     ends, local ids, tokens, stats).  With a spool folder, ids of more than
@@ -81,8 +81,9 @@ def _worker_file(piece: tuple[str, int, int]
     stats = ReadStats()
     parts: list[np.ndarray] = []
     n_tokens = 0
-    path, start, end = piece
-    for _, batch in _text_batches(iter_file(path, stats, byte_range=(start, end))):
+    path, start, end, document = piece
+    for _, batch in _text_batches(iter_file(path, stats, byte_range=(start, end),
+                                            document=document)):
         ids, n = token_ids(batch)
         parts.append(ids)
         n_tokens += n

@@ -21,6 +21,13 @@ from typing import IO, Any
 
 from ..errors import CorpusError
 
+#: What one document of a plain-text file is: a line, a blank-line separated paragraph
+#: (the default: hard-wrapped text keeps its context), or the whole file.
+DOCUMENT_UNITS = ("paragraph", "line", "file")
+#: A paragraph or file document is cut after this many characters (at a line end), so a
+#: file with no blank lines does not become one string the size of the file.
+MAX_DOCUMENT_CHARS = 1 << 20
+
 _OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open,
                                            ".xz": lzma.open}
 #: What reading a file may raise: the file system's errors, and each compression's
@@ -101,18 +108,50 @@ def _decode(line: bytes, path: Path, stats: ReadStats) -> str:
         return text
 
 
-def plain_pieces(path: str | os.PathLike[str], piece_bytes: int) -> list[tuple[int, int]]:
+def hard_wrapped(path: str | os.PathLike[str], sample: int = 400) -> tuple[int, int] | None:
+    """``(lines ending mid-sentence, lines looked at)`` if the first lines of a plain file
+    look hard-wrapped (Gutenberg style: most lines short and not ending a sentence), else
+    None.  Such text read one document per line loses every window across a line end.
+    """
+    lines: list[str] = []
+    try:
+        with _open_binary(Path(path)) as fh:
+            for raw in fh:
+                line = raw.decode("utf-8", "replace").strip()
+                if line.startswith("<doc "):
+                    return None  # WikiExtractor: documents are its blocks
+                if line:
+                    lines.append(line)
+                    if len(lines) >= sample:
+                        break
+    except _READ_ERRORS:
+        return None  # reading it will raise the clear error
+    if len(lines) < 50:
+        return None
+    mid = sum(not line.endswith(_SENTENCE_ENDS) for line in lines)
+    lengths = sorted(map(len, lines))
+    if mid >= 0.6 * len(lines) and lengths[len(lengths) // 2] <= 100:
+        return mid, len(lines)
+    return None
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", '"', "'", ")", "]", "”", "’")
+
+
+def plain_pieces(path: str | os.PathLike[str], piece_bytes: int,
+                 document: str = "paragraph") -> list[tuple[int, int]]:
     """Byte ranges ``(start, end)`` that cut a file into pieces of about ``piece_bytes``.
 
     Only an uncompressed plain-text file (not WikiExtractor) of more than
-    ``piece_bytes`` is cut, and only at line starts: a document of a plain file is one
-    line, so :func:`iter_file` over the pieces yields exactly the documents of the whole
-    file.  Any other file is one piece ``(0, -1)`` (to the end).
+    ``piece_bytes`` is cut: at line starts for ``document="line"``, after a blank line
+    for ``"paragraph"`` (at the next line start if none comes within ``piece_bytes``),
+    so :func:`iter_file` over the pieces yields the documents of the whole file.  With
+    ``"file"``, and for any other file, it is one piece ``(0, -1)`` (to the end).
     """
     path = Path(path)
     if isinstance(piece_bytes, bool) or not isinstance(piece_bytes, int) or piece_bytes < 1:
         raise ValueError(f"piece_bytes must be an integer >= 1; got {piece_bytes!r}")
-    if path.suffix.lower() in _OPENERS:
+    if path.suffix.lower() in _OPENERS or document == "file":
         return [(0, -1)]
     try:
         size = path.stat().st_size
@@ -128,6 +167,12 @@ def plain_pieces(path: str | os.PathLike[str], piece_bytes: int) -> list[tuple[i
             while cuts[-1] + piece_bytes < size:
                 fh.seek(cuts[-1] + piece_bytes - 1)
                 fh.readline()  # to the start of the next line
+                if document == "paragraph":
+                    line_start, limit = fh.tell(), fh.tell() + piece_bytes
+                    while fh.tell() < min(size, limit) and fh.readline().strip():
+                        pass  # to just after the next blank line
+                    if fh.tell() >= limit:
+                        fh.seek(line_start)
                 if fh.tell() >= size:
                     break
                 cuts.append(fh.tell())
@@ -138,8 +183,14 @@ def plain_pieces(path: str | os.PathLike[str], piece_bytes: int) -> list[tuple[i
 
 
 def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None,
-              byte_range: tuple[int, int] = (0, -1)) -> Iterator[str]:
+              byte_range: tuple[int, int] = (0, -1), document: str = "paragraph"
+              ) -> Iterator[str]:
     """Stream the documents of one file (plain, WikiExtractor, compressed).
+
+    A plain file's document is a ``document`` of :data:`DOCUMENT_UNITS`: a paragraph
+    (lines up to a blank line, joined), a line, or the whole file; paragraph and file
+    documents are cut every :data:`MAX_DOCUMENT_CHARS`.  A WikiExtractor file's
+    document is its ``<doc>`` block whatever ``document`` says.
 
     Undecodable bytes become U+FFFD and are counted in ``stats.replaced_characters``.
     ``byte_range`` is a piece from :func:`plain_pieces` (the default: the whole file);
@@ -153,6 +204,9 @@ def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None,
             and byte_range[0] >= 0 and (byte_range[1] == -1 or byte_range[1] >= byte_range[0])):
         raise ValueError(f"byte_range must be (start, end) with 0 <= start <= end, or "
                          f"end = -1 for the end of the file; got {byte_range!r}")
+    if document not in DOCUMENT_UNITS:
+        raise ValueError(f"document must be one of {', '.join(map(repr, DOCUMENT_UNITS))}; "
+                         f"got {document!r}")
     start, end = byte_range
     if start == 0:
         stats.files += 1
@@ -171,6 +225,7 @@ def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None,
                 wiki = False
             left = end - start if end >= 0 else -1
             buf: list[str] = []
+            held = 0  # characters in buf (plain paragraph and file documents)
             for raw in fh:
                 if left >= 0:
                     if left == 0:
@@ -183,9 +238,21 @@ def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None,
                         continue
                     wiki = line.startswith("<doc ")
                 if not wiki:
-                    if line:
+                    if document == "line":
+                        if line:
+                            stats.documents += 1
+                            yield line
+                    elif line:
+                        buf.append(line)
+                        held += len(line)
+                        if held >= MAX_DOCUMENT_CHARS:
+                            stats.documents += 1
+                            yield "\n".join(buf)
+                            buf, held = [], 0
+                    elif document == "paragraph" and buf:
                         stats.documents += 1
-                        yield line
+                        yield "\n".join(buf)
+                        buf, held = [], 0
                 elif line.startswith("<doc "):
                     buf = []
                 elif line == "</doc>":
@@ -195,7 +262,7 @@ def iter_file(path: str | os.PathLike[str], stats: ReadStats | None = None,
                     buf = []
                 elif line:
                     buf.append(line)
-            if wiki and buf:  # a last block without </doc>
+            if buf:  # a last paragraph, the file, or a last block without </doc>
                 stats.documents += 1
                 yield "\n".join(buf)
     except _READ_ERRORS as exc:
