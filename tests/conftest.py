@@ -17,6 +17,9 @@ NLTK_DATA = SHARED / "nltk_data"
 WIKI = SHARED / "corpora" / "enwiki-2015-sample"
 EVAL = SHARED / "eval"
 
+# The suite never downloads: a missing NLTK corpus is the offline error here (the download
+# path is tested with NLTK's downloader replaced, tests/test_corpus.py).
+os.environ.setdefault("WORDVEC_NLTK_DOWNLOAD", "0")
 if "NLTK_DATA" not in os.environ and NLTK_DATA.is_dir():
     os.environ["NLTK_DATA"] = str(NLTK_DATA)
 

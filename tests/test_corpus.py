@@ -267,3 +267,64 @@ def test_warning_about_names_points_at_the_caller(tmp_path: Path) -> None:
     with pytest.warns(UserWarning) as caught:
         list(Corpus(["brown", "abc"]))
     assert {w.filename for w in caught} == {__file__}
+
+
+class _FakeReader:
+    def fileids(self) -> list[str]:
+        return ["a", "b"]
+
+    def raw(self, fileid: str) -> str:
+        return f"text of {fileid}"
+
+
+def test_missing_nltk_corpus_is_downloaded_on_first_use(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from wordvec.text import corpus
+
+    asked: list[str] = []
+    found = iter([None, _FakeReader()])  # not here, then here after the download
+    monkeypatch.setattr(corpus._NltkSource, "_find", lambda self, nltk: next(found))
+    monkeypatch.setattr(corpus, "_nltk_download", lambda name: asked.append(name) or True)
+    monkeypatch.setenv(corpus.DOWNLOAD_ENV, "1")
+    assert list(Corpus("nltk:fake")) == ["text of a", "text of b"]
+    assert asked == ["fake"]
+    assert "NLTK corpus 'fake' is not on this machine; downloading it" in capsys.readouterr().err
+
+
+def test_failed_download_gives_the_offline_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wordvec.text import corpus
+
+    asked: list[str] = []
+    monkeypatch.setattr(corpus._NltkSource, "_find", lambda self, nltk: None)
+    monkeypatch.setattr(corpus, "_nltk_download", lambda name: asked.append(name) or False)
+    monkeypatch.setenv(corpus.DOWNLOAD_ENV, "1")
+    with pytest.raises(CorpusNotFoundError, match=r"'fake' was not found .*downloading it "
+                       r"failed \(no network\?\)\)\. Get it with `python -m nltk.downloader fake`"):
+        list(Corpus("nltk:fake"))
+    assert asked == ["fake"]
+    monkeypatch.setenv(corpus.DOWNLOAD_ENV, "0")  # switched off: never asked
+    with pytest.raises(CorpusNotFoundError, match=r"folders\)\. Get it with"):
+        list(Corpus("nltk:fake"))
+    assert asked == ["fake"]
+
+
+def test_the_download_is_nltks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nltk
+
+    from wordvec.text import corpus
+
+    calls: list[tuple[str, dict[str, object]]] = []
+
+    def download(name: str, **kwargs: object) -> bool:
+        calls.append((name, kwargs))
+        return name == "ok"
+
+    monkeypatch.setattr(nltk, "download", download)  # NLTK's entry point, for this test
+    assert corpus._nltk_download("ok") is True and corpus._nltk_download("no") is False
+    assert calls[0] == ("ok", {"quiet": True, "raise_on_error": False})
+
+    def offline(name: str, **kwargs: object) -> bool:
+        raise OSError("no network")
+
+    monkeypatch.setattr(nltk, "download", offline)
+    assert corpus._nltk_download("x") is False

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -157,6 +158,26 @@ class Corpus:
         return out
 
 
+#: Environment variable: ``0`` (or ``no``, ``false``, ``off``) never downloads a missing
+#: NLTK corpus; by default the first use of one downloads it (NLTK's own downloader).
+DOWNLOAD_ENV = "WORDVEC_NLTK_DOWNLOAD"
+
+
+def download_allowed() -> bool:
+    """Whether a missing NLTK corpus may be downloaded (``$WORDVEC_NLTK_DOWNLOAD``)."""
+    return os.environ.get(DOWNLOAD_ENV, "1").strip().lower() not in ("0", "no", "false", "off")
+
+
+def _nltk_download(name: str) -> bool:
+    """NLTK's downloader, into its default folder; False if it failed (e.g. offline)."""
+    import nltk
+
+    try:
+        return bool(nltk.download(name, quiet=True, raise_on_error=False))
+    except (OSError, ValueError):  # no network, a refused name
+        return False
+
+
 class _NltkSource:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -167,18 +188,33 @@ class _NltkSource:
             import nltk.corpus
         except ImportError as exc:  # pragma: no cover - nltk is a dependency
             raise CorpusError(f"corpus {self.name!r} needs NLTK: pip install nltk") from exc
+        reader = self._find(nltk)
+        if reader is None and download_allowed():
+            print(f"wordvec: NLTK corpus {self.name!r} is not on this machine; downloading "
+                  f"it with nltk.download into NLTK's default folder (set {DOWNLOAD_ENV}=0 "
+                  "to never download)", file=sys.stderr, flush=True)
+            if _nltk_download(self.name):
+                reader = self._find(nltk)
+        if reader is None:
+            where = os.environ.get("NLTK_DATA")
+            hint = (f"NLTK_DATA is {where!r}, which does not hold it" if where
+                    else "NLTK_DATA is not set")
+            tried = ("" if not download_allowed() else
+                     "; downloading it failed (no network?)")
+            raise CorpusNotFoundError(
+                f"NLTK corpus {self.name!r} was not found ({hint}; NLTK searched "
+                f"{len(nltk.data.path)} folders{tried}). Get it with "
+                f"`python -m nltk.downloader {self.name}`, or offline set NLTK_DATA to a "
+                f"folder holding corpora/{self.name}.zip")
+        return reader
+
+    def _find(self, nltk: Any) -> Any:
+        """NLTK's reader of the corpus if its data is here, else None."""
         try:
             reader = getattr(nltk.corpus, self.name)
             reader.fileids()
         except (LookupError, AttributeError, OSError):
-            where = os.environ.get("NLTK_DATA")
-            hint = (f"NLTK_DATA is {where!r}, which does not hold it" if where
-                    else "NLTK_DATA is not set")
-            raise CorpusNotFoundError(
-                f"NLTK corpus {self.name!r} was not found ({hint}; NLTK searched "
-                f"{len(nltk.data.path)} folders). Get it with "
-                f"`python -m nltk.downloader {self.name}`, or offline set NLTK_DATA to a "
-                f"folder holding corpora/{self.name}.zip") from None
+            return None
         return reader
 
     def documents(self, stats: ReadStats) -> Iterator[str]:
