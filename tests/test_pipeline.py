@@ -223,3 +223,20 @@ def test_subsampling_applies_from_one_over_t_tokens() -> None:
         wv = wordvec.build(docs, dim=4, min_count=1, progress=False, n_jobs=1)
     assert wv.stats["subsample_applied"] == 3e-5
     assert wv.stats["tokens_after_subsampling"] < wv.stats["tokens_in_vocab"]
+
+
+def test_dim_auto_follows_the_corpus_size() -> None:
+    from wordvec.params import auto_dim
+
+    assert [auto_dim(n) for n in (10**5, 10**6, 2_500_000, 5 * 10**6, 16_500_000, 10**8)] == \
+        [50, 100, 150, 250, 500, 500]
+    assert auto_dim(10**6, vocab_size=40) == 39  # below the vocabulary size
+    rng = np.random.default_rng(0)
+    docs = [[f"w{i}" for i in rng.integers(0, 400, 30)] for _ in range(2000)]  # 60,000 tokens
+    wv = wordvec.build(docs, min_count=1, subsample=0, progress=False, n_jobs=1)
+    assert wv.vector_size == wv.params["dim"] == 50
+    assert wv.stats["dim_rule"] == "auto: 50 for 60,000 tokens"
+    assert wordvec.build(docs, dim=7, min_count=1, subsample=0, progress=False,
+                         n_jobs=1).vector_size == 7
+    with pytest.raises(ValueError, match="dim"):
+        wordvec.build(docs, dim="big", progress=False)

@@ -22,7 +22,7 @@ from ._commands import (
 from .backend import BACKENDS, BackendUnavailableError, set_backend, show_config
 from .backend import choice as backend_choice
 from .errors import WordvecError
-from .params import DEFAULTS, PARAMS, PRESETS, Param
+from .params import BY_NAME, DEFAULTS, PARAMS, PRESETS, Param
 from .text.textfiles import DOCUMENT_UNITS
 
 __all__ = ["main", "build_parser"]
@@ -73,6 +73,8 @@ def _build_type(param: Param) -> Callable[[str], Any]:
     """How a ``wordvec build`` flag's text becomes the parameter's value."""
     if param.type is bool:
         return _bool
+    if isinstance(param.default, str) and param.type is not str:  # a number or its named default
+        return lambda text: param.default if text == param.default else param.type(text)
     return _optional_int if param.default is None else param.type
 
 
@@ -99,7 +101,7 @@ def _add_sentiment(sub: Any) -> None:
                           "the data's own text, unlabelled, before building vectors")
     p.add_argument("--task-weight", type=float, default=1.0,
                    help="weight of the data's own counts when adapting (default: 1)")
-    p.add_argument("--dim", type=int, default=DEFAULTS["dim"],
+    p.add_argument("--dim", type=_build_type(BY_NAME["dim"]), default=DEFAULTS["dim"],
                    help=f"dimensions of the adapted vectors (default: {DEFAULTS['dim']})")
     p.add_argument("--save-model", help="save the adapted vectors here")
     p.add_argument("--folds", type=int, default=10, help="default: 10")
@@ -169,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help=f"{text} (default: {param.default})")
         else:
             b.add_argument(flag, dest=param.name, type=_build_type(param), default=None,
-                           metavar=param.type.__name__.upper(),
+                           metavar=param.type.__name__.upper() + (
+                               f"|{param.default}" if isinstance(param.default, str) else ""),
                            help=f"{text} (default: "
                                 f"{'none' if param.default is None else param.default})")
     b.add_argument("--n-jobs", type=int, default=None, metavar="N",

@@ -63,6 +63,29 @@ def _float(low: float, high: float | None = None,
     return lambda name, v: check_float(name, v, low=low, high=high, low_open=low_open)
 
 
+def _dim(name: str, v: Any) -> Any:
+    return v if v == "auto" else check_int(name, v, low=1)
+
+
+def auto_dim(tokens: int, vocab_size: int | None = None) -> int:
+    """``dim="auto"``: the dimension for a corpus of ``tokens`` tokens.
+
+    ``100 * (tokens / 1M) ** 0.574`` rounded to a multiple of 50, between 50 and 500 (and
+    below the vocabulary size): the power law through the best dimensions measured on
+    Brown (1M tokens: 100) and the wiki sample (16.5M: 500), which also gives the best
+    one measured in between (five NLTK corpora, 2.5M: 150); see
+    ``benchmarks/study_dim.py`` and RESULTS.md.  Small corpora cannot fill many
+    dimensions with signal: extra ones add noise to every cosine.
+
+    >>> [auto_dim(n) for n in (200_000, 1_000_000, 2_500_000, 16_500_000, 10**9)]
+    [50, 100, 150, 500, 500]
+    """
+    dim = int(min(max(50 * round(2 * (max(tokens, 1) / 1e6) ** 0.574), 50), 500))
+    if vocab_size is not None:
+        dim = max(1, min(dim, vocab_size - 1))
+    return dim
+
+
 def _choice(allowed: tuple[str, ...]) -> Callable[[str, Any], Any]:
     def check(name: str, v: Any) -> Any:
         return check_choice(name, v, allowed)
@@ -89,7 +112,9 @@ PARAMS: tuple[Param, ...] = (
           "exponent of context counts in PMI (1 = none)"),
     Param("shift", float, 1.0, _float(1.0), "reduce",
           "shifted PPMI: max(PMI − log shift, 0)"),
-    Param("dim", int, 500, _int(1), "reduce", "dimensions of the word vectors"),
+    Param("dim", int, "auto", _dim, "reduce",
+          "dimensions of the word vectors; `auto` grows with the corpus: 100 at 1M tokens, "
+          "150 at 2.5M, 500 from 16M (see auto_dim)"),
     Param("eig", float, 0.5, _float(0.0, 1.0), "reduce",
           "eigenvalue weighting: vectors are U·Σ^eig"),
     Param("add_contexts", bool, True, check_bool, "reduce",

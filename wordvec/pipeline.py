@@ -40,7 +40,7 @@ from .errors import CorpusError, SmallCorpusWarning
 from .linalg.blocks import _TILE_WIDTH, BlockMatrix, TiledMatrix
 from .linalg.reduce import truncated_svd
 from .linalg.weighting import ppmi
-from .params import COUNT_KEYS, DEFAULTS, PRESETS, REDUCE_KEYS, validate
+from .params import COUNT_KEYS, DEFAULTS, PRESETS, REDUCE_KEYS, auto_dim, validate
 from .text._reading import _DROP, _IdStream, _parallel_files, _Pass1, _read_parallel, _read_serial
 from .text.corpus import Corpus
 from .text.tokenize import Tokenizer
@@ -279,8 +279,9 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Exponent of the context distribution in PMI (1 = none).
     shift : float, default=1.0
         Shifted PPMI: subtract log(shift) (k of SGNS).
-    dim : int, default=500
-        Number of dimensions.
+    dim : int or "auto", default="auto"
+        Number of dimensions; ``"auto"`` grows with the corpus
+        (:func:`wordvec.params.auto_dim`: 100 for Brown's 1M tokens, 500 from 16M).
     eig : float, default=0.5
         Eigenvalue weighting: vectors are U * S**eig.
     add_contexts : bool, default=True
@@ -376,6 +377,10 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     """
     stats = _copy_stats(count_stats)
     timings = stats.setdefault("timings", {})
+    if p["dim"] == "auto":
+        tokens = int(stats.get("tokens") or vocab.total)
+        p = {**p, "dim": auto_dim(tokens, len(vocab))}
+        stats["dim_rule"] = f"auto: {p['dim']} for {tokens:,} tokens"
     if p["dim"] >= len(vocab):
         raise ValueError(f"dim={p['dim']} must be smaller than the vocabulary size "
                          f"{len(vocab)}; lower dim, or lower min_count to keep more words")

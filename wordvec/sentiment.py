@@ -309,7 +309,7 @@ def format_report(report: SentimentReport) -> str:
 
 def run(data: str | os.PathLike[str], *, model: str | os.PathLike[str] | None = None,
         adapt_counts: str | os.PathLike[str] | None = None, task_weight: float = 1.0,
-        dim: int = DEFAULTS["dim"], save_model: str | os.PathLike[str] | None = None, progress: bool = False,
+        dim: int | str = DEFAULTS["dim"], save_model: str | os.PathLike[str] | None = None, progress: bool = False,
         log: Callable[[str], None] | None = None, **cv_options: Any) -> SentimentReport:
     """What ``wordvec sentiment`` does: load labelled data, get vectors, cross-validate.
 
