@@ -16,19 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._util.validation import check_choice, check_int
-from ._ranking import (
-    EPSILON,
-    METHODS,
-    UNKNOWN_POLICIES,
-    Result,
-    _block_rows,
-    _mask,
-    _n_rows,
-    _pairs,
-    _resolve,
-    _select,
-    top_n,
-)
+from ._ranking import (EPSILON, METHODS, UNKNOWN_POLICIES, Result, _block_rows, _mask, _n_rows,
+                       _pairs, _resolve, _select, top_n)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors

@@ -30,22 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._util.validation import check_choice, check_int
-from ._ranking import (
-    DEFAULT_BLOCK_BYTES,
-    EPSILON,
-    METHODS,
-    UNKNOWN_POLICIES,
-    Query,
-    Result,
-    _as_words,
-    _block_rows,
-    _mask,
-    _n_rows,
-    _pairs,
-    _resolve,
-    _select,
-    top_n,
-)
+from ._ranking import (DEFAULT_BLOCK_BYTES, EPSILON, METHODS, UNKNOWN_POLICIES, Query, Result,
+                       _as_words, _block_rows, _mask, _n_rows, _pairs, _resolve, _select, top_n)
 from .analogies import analogy_batch, analogy_indices
 
 if TYPE_CHECKING:  # pragma: no cover
