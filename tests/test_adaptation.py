@@ -42,3 +42,20 @@ def test_adapt_errors(general_counts: Path, data: LabelledTexts, tmp_path: Path)
         adapt(general_counts, data.texts, window=3)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         adapt(tmp_path / "none.npz", data.texts)
+
+
+def test_thresholds_apply_to_raw_counts_not_weighted_ones(general_counts: Path,
+                                                         data: LabelledTexts) -> None:
+    """A weight says how much the task's contexts count, not how often a word was seen:
+    a word seen once in the task stays out at min_count=2 whatever the weight."""
+    texts = [*data.texts, "zyzzyva appears once"]
+    general = wordvec.Cooccurrences.load(general_counts)
+    task = wordvec.count(texts, min_count=1, subsample=0, progress=False)
+    raw = general.merge(task)
+    seen = dict(zip(raw.vocab.words, raw.vocab.counts.tolist()))
+    for weight in (1, 10):
+        wv = adapt(general_counts, texts, dim=4, min_count=2, task_weight=weight)
+        assert "zyzzyva" not in wv
+        assert set(wv.index_to_key) == {w for w, n in seen.items() if n >= 2}
+        counts = wv.counts.tolist()
+        assert counts == sorted(counts, reverse=True)  # most frequent (weighted) first
