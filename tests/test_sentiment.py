@@ -187,3 +187,14 @@ def test_n_jobs_zero_is_named(data: LabelledTexts) -> None:
     wv = WordVectors(np.eye(3), ["film", "good", "bad"])
     with pytest.raises(ValueError, match="n_jobs must be an integer >= 1, or -1 for all cores"):
         cross_validate_sentiment(data, wv, n_jobs=0)
+
+
+def test_each_model_says_when_it_starts_and_ends(general_counts: Path, data: LabelledTexts) -> None:
+    wv = adapt(general_counts, data.texts, dim=4)
+    lines: list[str] = []
+    cross_validate_sentiment(data, wv, folds=3, models=("tfidf", "nb"), log=lines.append,
+                             transform_runs=1)
+    starts = [s for s in lines if "-fold cross-validation" in s]
+    assert starts == ["model 1/2 tfidf: 3-fold cross-validation, 1 job(s) ...",
+                      "model 2/2 nb: 3-fold cross-validation, 1 job(s) ..."]
+    assert lines.index(starts[1]) > next(i for i, s in enumerate(lines) if s.startswith("tfidf: "))

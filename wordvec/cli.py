@@ -123,7 +123,8 @@ def _add_sentiment(sub: Any) -> None:
     p.add_argument("--inner-folds", type=int, default=None, metavar="K",
                    help="nested cross-validation: choose nb_C and embedding_weight by a "
                         "K-fold grid search inside each training part (about 10x slower)")
-    p.add_argument("--n-jobs", type=int, default=1, help="folds in parallel (default: 1)")
+    p.add_argument("--n-jobs", type=int, default=-1, metavar="N",
+                   help="folds in parallel; -1 all cores (default: -1)")
     p.add_argument("--json", metavar="FILE",
                    help="also write the report (accuracy of every fold) as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")

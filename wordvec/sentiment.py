@@ -229,8 +229,13 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
             times.append(time.perf_counter() - t0)
         report.transform_seconds = float(np.median(times))
         report.transform_runs = transform_runs
-    for name in models:
+    for k, name in enumerate(models, 1):
         t0 = time.perf_counter()
+        if log is not None:  # a fold takes seconds to minutes: say what is running
+            log(f"model {k}/{len(models)} {name}: {folds}-fold cross-validation"
+                + (f" with {inner_folds}-fold inner search" if inner_folds and
+                   name in ("nb", "combined") else "")
+                + f", {'all cores' if n_jobs == -1 else f'{n_jobs} job(s)'} ...")
         if inner_folds is not None and name in ("nb", "combined"):
             inner = StratifiedKFold(n_splits=inner_folds, shuffle=True, random_state=seed)
             scores, report.chosen[name] = _nested_cv(pipelines[name], name, data.texts, labels,
