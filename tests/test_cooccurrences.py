@@ -205,3 +205,14 @@ def test_merge_checks_its_argument() -> None:
         small() + 1  # type: ignore[operator]
     merged = small() + small()
     assert merged.vocab.counts.tolist() == [6, 4, 2]
+
+
+def test_prune_by_other_counts_keeps_its_own_order() -> None:
+    m = sp.csr_matrix(np.arange(9, dtype=np.float32).reshape(3, 3))
+    c = Cooccurrences(Vocabulary(["a", "b", "c"], np.array([9, 5, 1])), m, {"window": 2})
+    p = c.prune(min_count=5, by=np.array([1, 5, 9]))  # b and c were seen 5+ times
+    assert p.vocab.words == ["b", "c"] and p.vocab.counts.tolist() == [5, 1]
+    np.testing.assert_array_equal(p.matrix.toarray(), [[4, 5], [7, 8]])
+    assert c.prune(min_count=5).vocab.words == ["a", "b"]  # by its own counts
+    with pytest.raises(ValueError, match=r"by must hold one count per word \(3\); got 2"):
+        c.prune(by=np.array([1, 2]))

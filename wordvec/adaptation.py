@@ -81,40 +81,21 @@ def adapt(general: Cooccurrences | str | os.PathLike[str], task_text: Any, *,
     tokenizer = Tokenizer(**(tok or {}))
     shared = {k: params[k] for k in _SHARED_COUNT_KEYS if k in params}
     task = count(task_text, tokenizer=tokenizer, min_count=1, progress=progress, **shared)
-    kept = _seen_enough(general, task, min_count, params.get("max_vocab"))
+    seen = task
     if task_weight != 1.0:
         task = Cooccurrences(Vocabulary(task.vocab.words,
                                         np.rint(task.vocab.counts * task_weight).astype(np.int64)),
                              task.matrix * np.float32(task_weight), task.params, task.stats)
-    merged = _restrict(general.merge(task), kept, min_count, params.get("max_vocab"))
+    merged = general.merge(task)
+    # A weight says how much the task's contexts count, not how often a word was seen: the
+    # thresholds apply to the raw counts, so a word seen once stays out at any weight.
+    raw = np.zeros(len(merged.vocab), dtype=np.int64)
+    for part in (general, seen):
+        raw[[merged.vocab.index[w] for w in part.vocab.words]] += part.vocab.counts
+    merged = merged.prune(min_count=min_count, max_vocab=params.get("max_vocab"), by=raw)
     wv = build_from_counts(merged, progress=progress, **reduce_params)
     wv.stats["adapted"] = {"task_tokens": task.stats.get("tokens"),
                            "task_vocab": len(task.vocab),
                            "task_weight": task_weight,
                            "general_vocab": len(general.vocab), "vocab": len(wv)}
     return wv
-
-
-def _seen_enough(general: Cooccurrences, task: Cooccurrences, min_count: int,
-                 max_vocab: int | None) -> list[str]:
-    """The words whose raw counts (general + task, before any task weight) pass
-    ``min_count`` and ``max_vocab``: a weight says how much the task's contexts count,
-    not how often a word was seen, so a word seen once in the task stays out."""
-    total = dict(zip(general.vocab.words, general.vocab.counts.tolist()))
-    for word, n in zip(task.vocab.words, task.vocab.counts.tolist()):
-        total[word] = total.get(word, 0) + n
-    words = list(total)
-    vocab, _ = Vocabulary.from_arrays(words, np.array([total[w] for w in words], dtype=np.int64),
-                                      min_count=min_count, max_vocab=max_vocab)
-    return list(vocab.words)
-
-
-def _restrict(merged: Cooccurrences, words: list[str], min_count: int,
-              max_vocab: int | None) -> Cooccurrences:
-    """``merged`` with only ``words``, most (weighted) frequent first."""
-    index = {w: i for i, w in enumerate(merged.vocab.words)}
-    ids = np.array([index[w] for w in words], dtype=np.int64)
-    ids = ids[np.argsort(-merged.vocab.counts[ids], kind="stable")]
-    vocab = Vocabulary([merged.vocab.words[i] for i in ids], merged.vocab.counts[ids])
-    params = {**merged.params, "min_count": min_count, "max_vocab": max_vocab}
-    return Cooccurrences(vocab, merged.matrix[ids][:, ids], params, merged.stats)

@@ -24,7 +24,7 @@ from .._util.validation import check_int
 from ..errors import FormatError
 from ..text.tokenize import Tokenizer
 from ..vectors import io as _io
-from .vocab import Vocabulary, check_counts
+from .vocab import Vocabulary, check_counts, select_words
 
 __all__ = ["Cooccurrences", "COUNT_PARAMS"]
 
@@ -106,12 +106,24 @@ class Cooccurrences:
             return NotImplemented
         return self.merge(other)
 
-    def prune(self, min_count: int = 1, max_vocab: int | None = None) -> Cooccurrences:
-        """Keep words seen ``min_count`` times or more, at most ``max_vocab`` of them."""
+    def prune(self, min_count: int = 1, max_vocab: int | None = None, *,
+              by: np.ndarray | None = None) -> Cooccurrences:
+        """Keep words seen ``min_count`` times or more, at most ``max_vocab`` of them.
+
+        ``by`` are the counts that decide, one per word of ``self.vocab`` (default: its own
+        counts): e.g. how often each word was seen when these counts were merged with a
+        weight (:func:`wordvec.adapt`).  The words kept stay in order of their own counts.
+        """
         check_int("min_count", min_count, low=1)
-        vocab, remap = Vocabulary.from_arrays(self.vocab.words, self.vocab.counts,
-                                              min_count=min_count, max_vocab=max_vocab)
-        keep = np.flatnonzero(remap >= 0)[np.argsort(remap[remap >= 0])]
+        own = self.vocab.counts
+        if by is not None:
+            by = check_counts("by", by)
+            if len(by) != len(own):
+                raise ValueError(f"by must hold one count per word ({len(own)}); got {len(by)}")
+        chosen = select_words(own if by is None else by, min_count=min_count,
+                              max_vocab=max_vocab)
+        keep = chosen if by is None else chosen[np.argsort(-own[chosen], kind="stable")]
+        vocab = Vocabulary([self.vocab.words[i] for i in keep], own[keep])
         matrix = self.matrix[keep][:, keep]
         params = {**self.params, "min_count": min_count, "max_vocab": max_vocab}
         return Cooccurrences(vocab, matrix, params, self.stats)
