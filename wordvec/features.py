@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._util.validation import check_choice, check_float
 from .text.tokenize import Tokenizer
+from .vectors._lookup import model_tokenizer
 from .vectors.vectors import WordVectors
 
 __all__ = ["EmbeddingVectorizer", "EmptyDocumentWarning", "POOLINGS"]
@@ -180,7 +181,7 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
             if hasattr(self, name):
                 delattr(self, name)
         self.vectors_ = wv
-        self.tokenizer_ = _model_tokenizer(wv)
+        self.tokenizer_ = model_tokenizer(wv, missing=Tokenizer())  # hand-made: the default
         self.nonfinite_rows_ = np.flatnonzero(~np.isfinite(np.asarray(wv.vectors)).all(axis=1))
         counts = self._counts(X, reset=True)
         n_docs = counts.shape[0]
@@ -287,13 +288,6 @@ def _resolve_vectors(vectors: Any) -> WordVectors:
         return WordVectors.load(vectors, mmap="r")
     raise ValueError(f"vectors must be a WordVectors or the path of a saved model; got "
                      f"{type(vectors).__name__}")
-
-
-def _model_tokenizer(wv: WordVectors) -> Tokenizer | None:
-    params = wv.params.get("tokenizer", {})  # hand-made vectors: the default tokenizer
-    if isinstance(params, dict):
-        return Tokenizer(**params)
-    return None
 
 
 def _document_kind(X: Any) -> tuple[str, list[Any] | None]:

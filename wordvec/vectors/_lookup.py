@@ -13,33 +13,44 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..text.tokenize import Tokenizer
     from .vectors import WordVectors
 
-__all__ = ["find", "unknown_word"]
+__all__ = ["find", "model_tokenizer", "unknown_word"]
 
 _SUGGEST_FROM = 50_000  # the most frequent words searched for close spellings
 _SUGGEST_N = 3
 
 
-def normalizer(wv: WordVectors) -> Callable[[str], str] | None:
-    """The model's own normalization of a word, or None (vectors made by hand, or a
-    custom tokenizer that cannot be rebuilt: lookups are exact then)."""
-    params = wv.params.get("tokenizer")
-    if not isinstance(params, dict):
-        return None
+def model_tokenizer(wv: WordVectors, missing: Tokenizer | None = None) -> Tokenizer | None:
+    """The :class:`~wordvec.text.tokenize.Tokenizer` the vectors were built with;
+    ``missing`` where the model does not say (vectors made by hand); None for a custom
+    tokenizer that cannot be rebuilt."""
     from ..text.tokenize import Tokenizer
 
+    params = wv.params.get("tokenizer")
+    if params is None:
+        return missing
+    if not isinstance(params, dict):
+        return None
     try:
-        return Tokenizer(**params).normalize
+        return Tokenizer(**params)
     except (TypeError, ValueError):
         return None
+
+
+def normalizer(wv: WordVectors) -> Callable[[str], str] | None:
+    """The model's own normalization of a word, or None (vectors made by hand, or a
+    custom tokenizer: lookups are exact then)."""
+    tokenizer = model_tokenizer(wv)
+    return None if tokenizer is None else tokenizer.normalize
 
 
 def find(wv: WordVectors, word: str) -> int | None:
     """Row of ``word`` as given, else of its normalized form; None if neither exists."""
     idx = wv.key_to_index.get(word)
     if idx is None and isinstance(word, str):
-        norm = wv._normalize
+        norm = normalizer(wv)
         if norm is not None:
             idx = wv.key_to_index.get(norm(word))
     return idx
@@ -49,7 +60,7 @@ def unknown_word(wv: WordVectors, word: object) -> KeyError:
     """The error for a word not in the vocabulary, with up to three close spellings."""
     if not isinstance(word, str):
         return KeyError(f"words are str; got {word!r} ({type(word).__name__})")
-    norm = wv._normalize
+    norm = normalizer(wv)
     key = norm(word) if norm is not None else word
     shown = f"{word!r}" + (f" (looked up as {key!r})" if key != word else "")
     near = suggestions(wv, key)

@@ -112,11 +112,6 @@ class WordVectors:
     def __repr__(self) -> str:
         return f"WordVectors({len(self)} words, dim={self.vector_size})"
 
-    @property
-    def _normalize(self) -> Any:
-        """The model's normalization of a query word (None: lookups are exact)."""
-        return _lookup.normalizer(self)
-
     def get_index(self, word: str) -> int:
         """Row of ``word``, as given or as the model's tokenizer normalizes it (``Money``
         finds ``money``); ``KeyError`` naming the word and close spellings if unknown."""
