@@ -24,6 +24,7 @@ reading it could block or never end.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -101,9 +102,9 @@ class Corpus:
     def _warn_if_wrapped(self, files: int = 5) -> None:
         """One warning if the first files' lines look hard-wrapped (one document a line
         would cut every window at each line end)."""
-        paths = [f for r in self._resolved if isinstance(r, list) for f in r
-                 if isinstance(f, Path)][:files]
-        for path in paths:
+        paths = (f for r in self._resolved if isinstance(r, list) for f in r
+                 if isinstance(f, Path))
+        for path in itertools.islice(paths, files):  # not a copy of a long file list
             found = hard_wrapped(path)
             if found is not None:
                 mid, seen = found
