@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+import wordvec
 from wordvec.counting.cooccurrences import Cooccurrences
 from wordvec.counting.vocab import Vocabulary
 from wordvec.errors import FormatError
@@ -216,3 +217,47 @@ def test_prune_by_other_counts_keeps_its_own_order() -> None:
     assert c.prune(min_count=5).vocab.words == ["a", "b"]  # by its own counts
     with pytest.raises(ValueError, match=r"by must hold one count per word \(3\); got 2"):
         c.prune(by=np.array([1, 2]))
+
+
+def _as_dict(c: Cooccurrences) -> tuple[dict[str, int], dict[tuple[str, str], float]]:
+    words = c.vocab.words
+    m = c.matrix.tocoo()
+    return (dict(zip(words, c.vocab.counts.tolist())),
+            {(words[i], words[j]): float(v) for i, j, v in zip(m.row, m.col, m.data)})
+
+
+def test_merging_then_pruning_equals_counting_together() -> None:
+    """Counts keep every word by default, so two corpora merged and then pruned are the two
+    counted together and then pruned: a word seen 3 times in each survives min_count=5."""
+    a = ["rare x y the a", "the a b c rare", "rare the b"] * 2 + ["only in a"] * 6
+    b = ["the rare b c", "x rare a the b", "c rare"] + ["only in b"] * 6
+    kw = {"subsample": 0, "progress": False, "window": 3}
+    merged = wordvec.count(a, **kw).merge(wordvec.count(b, **kw)).prune(min_count=5)
+    together = wordvec.count(a + b, **kw).prune(min_count=5)
+    (mw, mp), (tw, tp) = _as_dict(merged), _as_dict(together)
+    assert mw == tw and mw["rare"] == 9  # 6 + 3: below 5 in b alone
+    assert mp.keys() == tp.keys()
+    for key, value in tp.items():
+        assert mp[key] == pytest.approx(value, rel=1e-6)
+    # the vocabulary is that of the corpora counted together with min_count=5
+    assert set(mw) == set(wordvec.count(a + b, min_count=5, **kw).vocab.words)
+
+
+def test_merging_counts_pruned_apart_warns() -> None:
+    kw = {"subsample": 0, "progress": False, "min_count": 2}
+    a, b = wordvec.count(["x y x y z"], **kw), wordvec.count(["x y y z z"], **kw)
+    with pytest.warns(wordvec.PrunedCountsWarning, match="min_count=1"):
+        merged = a.merge(b)
+    assert "z" in merged.vocab.index and merged.params["min_count"] == 2
+
+
+def test_build_from_counts_prunes_merged_counts() -> None:
+    kw = {"subsample": 0, "progress": False}
+    text = [" ".join(f"w{i % 40}" for i in range(j, j + 30)) for j in range(60)]
+    counts = wordvec.count(text + ["once"], **kw)
+    assert "once" in counts.vocab.index and counts.params["min_count"] == 1
+    wv = wordvec.build_from_counts(counts, dim=3, progress=False)
+    assert "once" not in wv and wv.params["min_count"] == 5
+    assert "once" in wordvec.build_from_counts(counts, dim=3, min_count=1, progress=False)
+    with pytest.raises(wordvec.CorpusError, match="min_count=10000"):
+        wordvec.build_from_counts(counts, min_count=10000, progress=False)

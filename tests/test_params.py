@@ -86,8 +86,9 @@ def test_cli_build_has_one_flag_per_parameter_with_its_type() -> None:
 def test_build_and_count_take_the_table_and_the_run_options() -> None:
     assert _keywords(wordvec.build) == RUN_OPTIONS | {"preset"}
     assert _keywords(wordvec.count) == RUN_OPTIONS | set(COUNT_KEYS)
-    for name in COUNT_KEYS:
-        assert inspect.signature(wordvec.count).parameters[name].default == DEFAULTS[name]
+    for name in COUNT_KEYS:  # but count keeps every word: merged counts are pruned once
+        expected = 1 if name == "min_count" else DEFAULTS[name]
+        assert inspect.signature(wordvec.count).parameters[name].default == expected
     with pytest.raises(TypeError, match="unknown parameter.*dims"):
         wordvec.build(["a b"], dims=3)
 
@@ -97,7 +98,10 @@ def test_build_from_counts_takes_exactly_the_reduction_parameters(
     for name in REDUCE_KEYS:  # each accepted, at its default (dim made small)
         kw = {name: DEFAULTS[name], "dim": 3}
         assert wordvec.build_from_counts(counts, progress=False, **kw).vector_size <= 3
-    for name in set(COUNT_KEYS) - set(REDUCE_KEYS):
+    for name in ("min_count", "max_vocab"):  # the vocabulary thresholds prune the counts
+        assert inspect.signature(wordvec.build_from_counts).parameters[name].default == \
+            DEFAULTS[name]
+    for name in set(COUNT_KEYS) - set(REDUCE_KEYS) - {"min_count", "max_vocab"}:
         with pytest.raises(TypeError, match=name):
             wordvec.build_from_counts(counts, **{name: DEFAULTS[name]})
 

@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 # processes that import one module (wordvec.text._workers) do not import SciPy with it.
 _LAZY = {
     "Corpus": "text.corpus", "CorpusError": "errors", "CorpusNotFoundError": "errors",
-    "FormatError": "errors", "SmallCorpusWarning": "errors", "HardWrappedWarning": "errors", "WordvecError": "errors", "Cooccurrences": "counting.cooccurrences",
+    "FormatError": "errors", "SmallCorpusWarning": "errors", "HardWrappedWarning": "errors", "PrunedCountsWarning": "errors", "WordvecError": "errors", "Cooccurrences": "counting.cooccurrences",
     "load_glove": "vectors.formats", "load_vectors": "vectors.formats", "load_word2vec": "vectors.formats",
     "save_glove": "vectors.formats", "save_word2vec": "vectors.formats", "LabelledTexts": "text.labelled",
     "load_labelled": "text.labelled", "DEFAULTS": "params", "PRESETS": "params", "build": "pipeline",
@@ -45,7 +45,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "Cooccurrences", "Corpus", "CorpusError", "CorpusNotFoundError", "DEFAULTS", "FormatError", "SmallCorpusWarning", "HardWrappedWarning", "Tokenizer",
+    "Cooccurrences", "Corpus", "CorpusError", "CorpusNotFoundError", "DEFAULTS", "FormatError", "SmallCorpusWarning", "HardWrappedWarning", "PrunedCountsWarning", "Tokenizer",
     "Vocabulary", "WordVectors", "WordvecError", "build", "build_from_counts", "count", "load", "__version__",
     "load_glove", "load_vectors", "load_word2vec", "save_glove", "save_word2vec",
     "EmbeddingVectorizer", "EmptyDocumentWarning", "LabelledTexts", "LogCountRatio", "adapt", "load_labelled",

@@ -51,8 +51,9 @@ def adapt(general: Cooccurrences | str | os.PathLike[str], task_text: Any, *,
         in-domain text weighs more against a large general corpus (10 makes 1.6M
         review tokens weigh about as much as the 16.7M-token wiki sample).
     min_count : int, optional
-        Pruning threshold on the merged counts; default the general counts'
-        ``min_count``.
+        Pruning threshold on the merged counts, applied to the words' raw counts (a word
+        seen once in the task text stays out at any ``task_weight``); default the build
+        default (5), or the general counts' own ``min_count`` if they were pruned harder.
     progress : bool, default=False
         Progress bars on stderr.
     **reduce_params
@@ -63,15 +64,15 @@ def adapt(general: Cooccurrences | str | os.PathLike[str], task_text: Any, *,
     --------
     The recipe it runs (count the general corpus once, keep the counts)::
 
-        general = wordvec.count("enwiki-2015-sample")          # once
-        general.save("wiki.counts.npz")
-        wv = adapt("wiki.counts.npz", task_texts, dim=300)
+        wordvec.count("brown").save("brown.counts.npz")          # once
+        reviews = wordvec.load_labelled("movie_reviews")
+        wv = adapt("brown.counts.npz", reviews.texts, task_weight=10)
     """
     if not isinstance(general, Cooccurrences):
         general = Cooccurrences.load(general)
     params = general.params
-    if min_count is None:
-        min_count = int(params.get("min_count", DEFAULTS["min_count"]))
+    if min_count is None:  # counts from wordvec.count keep every word (min_count=1)
+        min_count = max(int(params.get("min_count") or 1), DEFAULTS["min_count"])
     check_int("min_count", min_count, low=1)
     check_float("task_weight", task_weight, low=0, low_open=True)
     tok = params.get("tokenizer")
@@ -93,7 +94,8 @@ def adapt(general: Cooccurrences | str | os.PathLike[str], task_text: Any, *,
     for part in (general, seen):
         raw[[merged.vocab.index[w] for w in part.vocab.words]] += part.vocab.counts
     merged = merged.prune(min_count=min_count, max_vocab=params.get("max_vocab"), by=raw)
-    wv = build_from_counts(merged, progress=progress, **reduce_params)
+    wv = build_from_counts(merged, min_count=1, max_vocab=None,  # pruned above, on raw counts
+                           progress=progress, **reduce_params)
     wv.stats["adapted"] = {"task_tokens": task.stats.get("tokens"),
                            "task_vocab": len(task.vocab),
                            "task_weight": task_weight,

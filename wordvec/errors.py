@@ -37,3 +37,8 @@ class SmallCorpusWarning(UserWarning):
 
 class HardWrappedWarning(UserWarning):
     """Plain text read one document per line looks hard-wrapped: context is lost."""
+
+
+class PrunedCountsWarning(UserWarning):
+    """Counts merged after each was pruned by ``min_count``: words rare in each part but
+    frequent together are missing (count with ``min_count=1`` and prune the sum)."""

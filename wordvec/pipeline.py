@@ -51,7 +51,7 @@ __all__ = ["build", "build_from_counts", "DEFAULTS", "PRESETS", "count", "COUNT_
 
 def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
           window: int = DEFAULTS["window"], window_weighting: str = DEFAULTS["window_weighting"],
-          min_count: int = DEFAULTS["min_count"], max_vocab: int | None = DEFAULTS["max_vocab"],
+          min_count: int = 1, max_vocab: int | None = DEFAULTS["max_vocab"],
           subsample: float = DEFAULTS["subsample"],
           subsample_mode: str = DEFAULTS["subsample_mode"], seed: int = 0,
           glob: str = "*", document: str = "paragraph", progress: bool = True,
@@ -60,11 +60,20 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
           tmp_dir: str | os.PathLike[str] | None = None) -> Cooccurrences:
     """Read, tokenize and count a corpus: vocabulary and co-occurrence matrix.
 
-    Parameters are those of :func:`build`.  Out-of-vocabulary words are removed
-    before windowing (as word2vec does); subsampled words are removed before
-    windowing with ``subsample_mode="dirty"`` (word2vec) or leave a hole that keeps
-    distances with ``"clean"``.  ``n_jobs``, ``max_memory`` and ``tmp_dir`` change
-    speed and memory, never the result.
+    Parameters are those of :func:`build`, but ``min_count`` defaults to 1: the counts
+    keep every word, so that they stay additive.  Counts of two corpora merged
+    (:meth:`Cooccurrences.merge`) are then the counts of both read together, and the
+    vocabulary threshold is applied once, to the merged counts, by
+    :func:`build_from_counts` (``min_count=5`` there) or :meth:`Cooccurrences.prune`: a
+    word seen 3 times in each corpus is kept, as it would be if they were counted
+    together.  Pruned per corpus (``min_count=5`` here) it would be lost from both.
+
+    Out-of-vocabulary words (with ``min_count`` above 1) are removed before windowing
+    (as word2vec does); subsampled words are removed before windowing with
+    ``subsample_mode="dirty"`` (word2vec) or leave a hole that keeps distances with
+    ``"clean"``.  Subsampling draws at random with each corpus's own word frequencies,
+    so subsampled counts are additive in expectation, not exactly.  ``n_jobs``,
+    ``max_memory`` and ``tmp_dir`` change speed and memory, never the result.
     """
     return Cooccurrences(*_count(
         corpus, tokenizer=tokenizer, window=window, window_weighting=window_weighting,
@@ -343,23 +352,45 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     return wv
 
 
-def build_from_counts(counts: Cooccurrences, *, progress: bool = True,
+def build_from_counts(counts: Cooccurrences, *, min_count: int = DEFAULTS["min_count"],
+                      max_vocab: int | None = DEFAULTS["max_vocab"], progress: bool = True,
                       **params: Any) -> WordVectors:
     """Weight (PPMI) and reduce (SVD) counts made by :func:`count` into word vectors.
 
-    ``params`` are the weighting and reduction parameters of :func:`build`
-    (``context_smoothing``, ``shift``, ``dim``, ``eig``, ``add_contexts``,
-    ``context_weight``, ``normalize_parts``, ``svd_algorithm``, ``n_iter``,
-    ``svd_precision``, ``seed``).
+    Words seen fewer than ``min_count`` times in ``counts`` (beyond the ``max_vocab``
+    most frequent) are pruned first (:meth:`Cooccurrences.prune`): :func:`count` keeps
+    every word so that merged counts are pruned once, on their sums.  ``params`` are the
+    weighting and reduction parameters of :func:`build` (``context_smoothing``,
+    ``shift``, ``dim``, ``eig``, ``add_contexts``, ``context_weight``,
+    ``normalize_parts``, ``svd_algorithm``, ``n_iter``, ``svd_precision``, ``seed``).
     Counts can be reused for several settings, or merged with
     :meth:`Cooccurrences.merge` first.
     """
+    if not isinstance(counts, Cooccurrences):
+        raise ValueError(f"counts must be Cooccurrences (wordvec.count, Cooccurrences.load); "
+                         f"got {type(counts).__name__}")
     bad = set(params) - set(REDUCE_KEYS)
     if bad:
         raise TypeError(f"build_from_counts got counting parameter(s) {', '.join(sorted(bad))}"
-                        f"; allowed: {', '.join(REDUCE_KEYS)}")
+                        f"; allowed: min_count, max_vocab, {', '.join(REDUCE_KEYS)}")
+    validate({"min_count": min_count, "max_vocab": max_vocab})
+    counts = _pruned(counts, min_count, max_vocab)
     return _weight_and_reduce(counts.vocab, [counts.matrix], counts.params, counts.stats,
                               validate(params), progress=progress)
+
+
+def _pruned(counts: Cooccurrences, min_count: int, max_vocab: int | None) -> Cooccurrences:
+    """``counts`` with the vocabulary thresholds applied (themselves when nothing goes)."""
+    own = counts.vocab.counts
+    if own.size and int(own.min()) >= min_count and (max_vocab is None
+                                                     or own.size <= max_vocab):
+        return counts
+    pruned = counts.prune(min_count=min_count, max_vocab=max_vocab)
+    if len(pruned.vocab) == 0:
+        raise CorpusError(f"min_count={min_count} removes every word of the counts (the most "
+                          f"frequent is seen {int(own.max()) if own.size else 0} times); "
+                          "lower min_count")
+    return pruned
 
 
 def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix],

@@ -1,8 +1,9 @@
 """``Cooccurrences``: a vocabulary with its co-occurrence matrix, saved and merged.
 
-Counts are additive: the counts of two corpora, made with the same window settings,
-merge into the counts of their concatenation (up to out-of-vocabulary words, which
-each corpus removed before windowing by its own ``min_count``).  So adding a task's
+Counts are additive: the counts of two corpora, made with the same window settings and
+every word kept (``min_count=1``, :func:`wordvec.count`'s default), merge into the counts
+of both read together, and the vocabulary threshold is applied once to the sums
+(:meth:`Cooccurrences.prune`, or :func:`wordvec.build_from_counts`).  So adding a task's
 own text to a large general corpus does not need a second pass over the general one.
 """
 
@@ -13,6 +14,7 @@ import lzma
 import os
 import stat
 import zipfile
+import warnings
 import zlib
 from collections.abc import Mapping
 from typing import IO, Any
@@ -21,7 +23,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._util.validation import check_int
-from ..errors import FormatError
+from .._util.caller import user_stacklevel
+from ..errors import FormatError, PrunedCountsWarning
 from ..text.tokenize import Tokenizer
 from ..vectors import io as _io
 from .vocab import Vocabulary, check_counts, select_words
@@ -74,13 +77,25 @@ class Cooccurrences:
 
     # -- combining -----------------------------------------------------------------
     def merge(self, other: Cooccurrences) -> Cooccurrences:
-        """Counts of both corpora: union vocabulary, summed word and pair counts."""
+        """Counts of both corpora: union vocabulary, summed word and pair counts.
+
+        With both made keeping every word (``min_count=1``) the sums are the counts of the
+        two corpora read together; prune them afterwards (:meth:`prune`,
+        :func:`wordvec.build_from_counts`).  If both were pruned already, a word rare in
+        each but frequent in both is missing, and a :class:`PrunedCountsWarning` says so.
+        """
         if not isinstance(other, Cooccurrences):
             raise ValueError(f"other must be Cooccurrences; got {type(other).__name__}")
         for key in COUNT_PARAMS:
             if self.params.get(key) != other.params.get(key):
                 raise ValueError(f"cannot merge counts made with {key}="
                                  f"{self.params.get(key)!r} and {key}={other.params.get(key)!r}")
+        pruned = [int(c.params.get("min_count") or 1) for c in (self, other)]
+        if min(pruned) > 1:
+            warnings.warn(f"merging counts that were each pruned (min_count={pruned[0]} and "
+                          f"{pruned[1]}): words rare in each but frequent in both are missing; "
+                          "count with min_count=1 (wordvec.count's default) and prune the "
+                          "merged counts", PrunedCountsWarning, stacklevel=user_stacklevel())
         words = list(self.vocab.words)
         index = dict(self.vocab.index)
         for w in other.vocab.words:
@@ -99,7 +114,9 @@ class Cooccurrences:
         matrix = (a + b).tocsr()[order][:, order]
         stats = {"merged_from": [self.stats, other.stats],
                  "tokens": self.stats.get("tokens", 0) + other.stats.get("tokens", 0)}
-        return Cooccurrences(merged_vocab, matrix, self.params, stats)
+        # the merged counts are complete for words seen max(pruned) times in each part
+        return Cooccurrences(merged_vocab, matrix, {**self.params, "min_count": max(pruned)},
+                             stats)
 
     def __add__(self, other: Cooccurrences) -> Cooccurrences:
         if not isinstance(other, Cooccurrences):
