@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ def _fake_ipython(monkeypatch: pytest.MonkeyPatch, kernel: bool) -> None:
 
 def test_terminal_bar_follows_progress(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(sys.modules, "IPython", raising=False)
+    monkeypatch.setattr(_progress, "_terminal", lambda: True)
     assert not _progress.in_notebook()
     with _progress.bar(True, total=3) as on, _progress.bar(False, total=3) as off:
         assert not on.disable and off.disable
@@ -55,3 +57,34 @@ def test_notebook_with_widgets_uses_tqdm_notebook(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "tqdm.notebook", fake)
     assert isinstance(_progress.bar(True, total=7, desc="x"), FakeNotebookBar)
     assert made == {"total": 7, "desc": "x"}
+
+
+def test_without_a_terminal_each_stage_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delitem(sys.modules, "IPython", raising=False)
+    monkeypatch.setattr(_progress, "_terminal", lambda: False)
+    with _progress.bar(True, total=3, desc="tokenizing", unit="file") as b:
+        assert isinstance(b, _progress.StageLine)
+        for _ in range(3):
+            b.update()
+    with _progress.bar(True, total=2_500_000, desc="counting", unit="token",
+                       unit_scale=True) as b:
+        b.update(2_500_000)
+    list(_progress.bar(True, iterable=["a", "b"], desc="reading", unit="file"))
+    with _progress.bar(False, total=3, desc="quiet") as off:  # progress=False: nothing
+        off.update()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.rsplit(" in ", 1)[0] for line in lines] == [
+        "tokenizing: 3/3 files", "counting: 2.5M/2.5M tokens", "reading: 2/2 files"]
+    assert all("\r" not in line and line.endswith(" s") for line in lines)
+
+
+def test_build_logs_each_stage_against_its_total(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    import wordvec
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text("the cat sat on the mat\n\n" * 30)
+    wordvec.build(str(tmp_path), dim=2, min_count=1, subsample=0, n_jobs=1)  # stderr: a pipe
+    err = capsys.readouterr().err
+    assert "tokenizing: 3/3 files" in err and "counting: " in err and "svd: " in err
+    assert "\r" not in err

@@ -25,7 +25,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     wv.save(args.output)
     st = wv.stats
     print(f"{args.output}: {len(wv)} words x {wv.vector_size} dims from {st['tokens']:,} "
-          f"tokens in {st['timings']['total']:.1f} s", file=sys.stderr)
+          f"tokens in {st['timings']['total']:.1f} s")
     for word in args.show or []:
         _print_neighbours(wv, word, 10)
     return 0

@@ -142,7 +142,8 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
         try:
             kept = 0
             lib = _kernels.load()  # one pass in C for each step below, else NumPy's
-            with progress_bar(progress, total=len(stream), desc="counting", unit="chunk") as bar:
+            with progress_bar(progress, total=stream.size, desc="counting", unit="token",
+                              unit_scale=True) as bar:
                 for chunk in stream:
                     if lib is not None:
                         ids = _kernels.remap_ids(lib, chunk, lut, _DROP)
@@ -157,12 +158,12 @@ def _count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None, window:
                         n_kept = int(np.count_nonzero(ids >= 0))
                     kept += n_kept
                     counter.update(ids)
-                    bar.update()
-            stream.close()
-            if on_disk and counter.spills and share is not None:
-                matrix = counter.result_blocks(block_nnz=_block_nnz(share), dir=tmp_dir)
-            else:
-                matrix = counter.result()
+                    bar.update(chunk.size)
+                stream.close()
+                if on_disk and counter.spills and share is not None:  # inside the bar's time
+                    matrix = counter.result_blocks(block_nnz=_block_nnz(share), dir=tmp_dir)
+                else:
+                    matrix = counter.result()
         finally:
             counter.close()
     finally:

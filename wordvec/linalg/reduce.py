@@ -226,7 +226,7 @@ def _subspace_svd(a: sp.csr_matrix | BlockMatrix | TiledMatrix, dim: int, n_iter
     bar = None
     if progress:
         from .._util.progress import bar as progress_bar
-        bar = progress_bar(True, total=2 * n_iter + 2, desc="svd", unit="product", leave=False)
+        bar = progress_bar(True, total=2 * n_iter + 2, desc="svd", unit="product")
     work = _Buffers(op.takes_out)
     try:
         y = op.sketch(_sign_matrix(rng, n, k), out=work.take((m, k)))  # the start A @ G

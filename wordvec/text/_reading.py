@@ -47,8 +47,10 @@ class _IdStream:
         self._in_memory = 0
         self._file: Any = None
         self._file_sizes: list[int] = []
+        self.size = 0  # ids appended (tokens and document separators)
 
     def append(self, chunk: np.ndarray) -> None:
+        self.size += chunk.size
         if self._file is None and self._in_memory + chunk.nbytes > self.memory_budget:
             self._file = tempfile.TemporaryFile(prefix="wordvec-ids-", dir=self.dir)
             for c in self._chunks:
@@ -185,21 +187,27 @@ def _read_serial(source: Corpus, tokenizer: Callable[[str], list[str]], state: _
     index = state.index
     token_ids = TokenIds(tokenizer)  # text documents, in batches
     local = _LocalIds(index)
-    with progress_bar(progress, desc="tokenizing", unit="doc") as bar:
-        for is_text, batch in _text_batches(iter(source)):
-            if not is_text:  # one token-list document
-                if batch:
-                    state.n_tokens += len(batch)
-                    state.add(index.ids(batch))
-                    state.add(_SEPARATOR_ARRAY)
-                    bar.update()
-                continue
-            ids, n = token_ids(batch)
-            local.add(token_ids.take_new())
-            if ids.size:
-                state.add(local.map(ids))
-            state.n_tokens += n
-            bar.update(len(batch))
+    files = source.n_files()  # the total, where every source is files (or NLTK fileids)
+    shown, source.progress = source.progress, False  # this bar replaces the corpus's own
+    try:
+        with progress_bar(progress, total=files, desc="tokenizing",
+                          unit="doc" if files is None else "file") as bar:
+            for is_text, batch in _text_batches(iter(source)):
+                if not is_text:  # one token-list document
+                    if batch:
+                        state.n_tokens += len(batch)
+                        state.add(index.ids(batch))
+                        state.add(_SEPARATOR_ARRAY)
+                        bar.update()
+                    continue
+                ids, n = token_ids(batch)
+                local.add(token_ids.take_new())
+                if ids.size:
+                    state.add(local.map(ids))
+                state.n_tokens += n
+                bar.update(len(batch) if files is None else source.stats.files - bar.n)
+    finally:
+        source.progress = shown
     state.flush()
 
 

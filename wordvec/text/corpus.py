@@ -146,6 +146,19 @@ class Corpus:
                     self.stats.documents += 1
                     yield doc if not isinstance(doc, tuple) else list(doc)
 
+    def n_files(self) -> int | None:
+        """How many files (NLTK fileids) reading goes through, or None where a source
+        is a Python iterable (of unknown length): the total of the progress bar."""
+        total = 0
+        for r in self._resolved:
+            if isinstance(r, _NltkSource):
+                total += len(r._reader().fileids())
+            elif isinstance(r, list) and r and isinstance(r[0], Path):
+                total += len(r)
+            else:
+                return None
+        return total
+
     def describe(self) -> list[str]:
         """How each source was resolved, for the model's metadata."""
         out = []
