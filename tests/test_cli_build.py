@@ -118,3 +118,18 @@ def test_query_commands_open_every_format(tmp_path, capsys, fmt):
     assert main(["analogy", str(path), "a", "b", "c"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("a\tb ") and "a b c\t" in out
+
+
+def test_count_saves_counts_that_keep_every_word(corpus_file: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "c.npz"
+    assert main(["count", str(corpus_file), "-o", str(out), "--window", "2", "-q"]) == 0
+    counts = wordvec.Cooccurrences.load(out)
+    assert counts.params["window"] == 2 and counts.params["min_count"] == 1
+    expected = wordvec.count(str(corpus_file), window=2, progress=False)
+    assert counts.vocab.words == expected.vocab.words
+    assert (counts.matrix != expected.matrix).nnz == 0
+    assert f"{out}: {len(counts.vocab)} words" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:  # --dim is not a counting flag: argparse's usage error
+        main(["count", str(corpus_file), "-o", str(out), "--dim", "3"])
+    assert exit_.value.code == 2

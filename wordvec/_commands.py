@@ -31,6 +31,23 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_count(args: argparse.Namespace) -> int:
+    from .params import COUNT_KEYS
+    from .pipeline import count
+    from .text.corpus import Corpus
+    params = {k: getattr(args, k) for k in COUNT_KEYS if getattr(args, k) is not None}
+    check_writable(args.output, "--output")
+    corpus = Corpus(*args.corpus, glob=args.glob, document=args.document,
+                    progress=not args.quiet)
+    counts = count(corpus, progress=not args.quiet, n_jobs=args.n_jobs,
+                   max_memory=args.max_memory, tmp_dir=args.tmp_dir, **params)
+    counts.save(args.output)
+    st = counts.stats
+    print(f"{args.output}: {len(counts.vocab)} words, {counts.matrix.nnz:,} pairs of words "
+          f"from {st['tokens']:,} tokens in {sum(st['timings'].values()):.1f} s")
+    return 0
+
+
 def _print_neighbours(wv: Any, word: str, topn: int) -> None:
     try:
         answer = wv.most_similar(word, topn=topn)

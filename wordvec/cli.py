@@ -14,6 +14,7 @@ from typing import Any
 from ._commands import (
     _cmd_analogy,
     _cmd_build,
+    _cmd_count,
     _cmd_evaluate,
     _cmd_plot,
     _cmd_sentiment,
@@ -22,7 +23,7 @@ from ._commands import (
 from .backend import BACKENDS, BackendUnavailableError, set_backend, show_config
 from .backend import choice as backend_choice
 from .errors import WordvecError
-from .params import BY_NAME, DEFAULTS, PARAMS, PRESETS, Param
+from .params import BY_NAME, COUNT_KEYS, DEFAULTS, PARAMS, PRESETS, Param
 from .text.textfiles import DOCUMENT_UNITS
 
 __all__ = ["main", "build_parser"]
@@ -131,6 +132,51 @@ def _add_sentiment(sub: Any) -> None:
     p.set_defaults(func=_cmd_sentiment)
 
 
+def _corpus_options(p: argparse.ArgumentParser, output: str) -> None:
+    """The corpus, output and reading options of ``build`` and ``count``."""
+    p.add_argument("corpus", nargs="+",
+                   help="files, folders or corpus names (brown, movie_reviews, "
+                        "enwiki-2015-sample, nltk:NAME)")
+    p.add_argument("-o", "--output", required=True, help=output)
+    p.add_argument("--glob", default="*", help="files of a folder to read (default: *)")
+    p.add_argument("--document", choices=DOCUMENT_UNITS, default="paragraph",
+                   help="one document of a plain-text file: a blank-line separated "
+                        "paragraph (keeps hard-wrapped text's context), a line, or the "
+                        "whole file; windows never cross documents (default: paragraph)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+
+def _param_flags(p: argparse.ArgumentParser, params: Sequence[Param],
+                 defaults: dict[str, Any] | None = None) -> None:
+    """A flag per parameter of the table, with its meaning, choices and default."""
+    for param in params:
+        default = (defaults or {}).get(param.name, param.default)
+        flag = f"--{param.name.replace('_', '-')}"
+        text = param.help.replace("%", "%%").replace("`", "")
+        if param.type is bool:  # --add-contexts / --no-add-contexts
+            p.add_argument(flag, dest=param.name, action=argparse.BooleanOptionalAction,
+                           default=None, help=f"{text} (default: {'on' if default else 'off'})")
+        elif param.choices:
+            p.add_argument(flag, dest=param.name, choices=param.choices, default=None,
+                           help=f"{text} (default: {default})")
+        else:
+            p.add_argument(flag, dest=param.name, type=_build_type(param), default=None,
+                           metavar=param.type.__name__.upper() + (
+                               f"|{param.default}" if isinstance(param.default, str) else ""),
+                           help=f"{text} (default: {'none' if default is None else default})")
+
+
+def _resource_options(p: argparse.ArgumentParser) -> None:
+    """Options that change speed and memory, never the result."""
+    p.add_argument("--n-jobs", type=int, default=None, metavar="N",
+                   help="worker processes and threads (default: all cores)")
+    p.add_argument("--max-memory", type=_memory, default=1 << 30, metavar="BYTES",
+                   help="memory budget of counting before partial counts spill to disk; "
+                        "accepts K/M/G suffixes, 'none' for no limit (default: 1G)")
+    p.add_argument("--tmp-dir", default=None,
+                   help="folder for spilled counts (default: the system's temporary folder)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .evaluate import UNKNOWN_SIMILARITY  # the choices live with the code that uses them
     from .plot import METHODS as PLOT_METHODS
@@ -147,43 +193,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build vectors from a corpus and save them")
-    b.add_argument("corpus", nargs="+",
-                   help="files, folders or corpus names (brown, movie_reviews, "
-                        "enwiki-2015-sample, nltk:NAME)")
-    b.add_argument("-o", "--output", required=True, help="model file to write")
-    b.add_argument("--glob", default="*", help="files of a folder to read (default: *)")
-    b.add_argument("--document", choices=DOCUMENT_UNITS, default="paragraph",
-                   help="one document of a plain-text file: a blank-line separated "
-                        "paragraph (keeps hard-wrapped text's context), a line, or the "
-                        "whole file; windows never cross documents (default: paragraph)")
+    _corpus_options(b, "model file to write")
     b.add_argument("--show", nargs="*", metavar="WORD",
                    help="print the nearest neighbours of these words after building")
-    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     b.add_argument("--preset", choices=sorted(PRESETS), default=None,
                    help="start from a named parameter set (explicit flags still win)")
-    for param in PARAMS:
-        flag = f"--{param.name.replace('_', '-')}"
-        text = param.help.replace("%", "%%").replace("`", "")
-        if param.type is bool:  # --add-contexts / --no-add-contexts
-            b.add_argument(flag, dest=param.name, action=argparse.BooleanOptionalAction,
-                           default=None, help=f"{text} (default: {'on' if param.default else 'off'})")
-        elif param.choices:
-            b.add_argument(flag, dest=param.name, choices=param.choices, default=None,
-                           help=f"{text} (default: {param.default})")
-        else:
-            b.add_argument(flag, dest=param.name, type=_build_type(param), default=None,
-                           metavar=param.type.__name__.upper() + (
-                               f"|{param.default}" if isinstance(param.default, str) else ""),
-                           help=f"{text} (default: "
-                                f"{'none' if param.default is None else param.default})")
-    b.add_argument("--n-jobs", type=int, default=None, metavar="N",
-                   help="worker processes and threads (default: all cores)")
-    b.add_argument("--max-memory", type=_memory, default=1 << 30, metavar="BYTES",
-                   help="memory budget of counting before partial counts spill to disk; "
-                        "accepts K/M/G suffixes, 'none' for no limit (default: 1G)")
-    b.add_argument("--tmp-dir", default=None,
-                   help="folder for spilled counts (default: the system's temporary folder)")
+    _param_flags(b, PARAMS)
+    _resource_options(b)
     b.set_defaults(func=_cmd_build)
+
+    c = sub.add_parser("count", help="count a corpus's co-occurrences and save them (.npz), "
+                                     "to merge, adapt (sentiment --adapt-counts) or reuse")
+    _corpus_options(c, "counts file to write (.npz)")
+    _param_flags(c, [p for p in PARAMS if p.name in COUNT_KEYS],
+                 defaults={"min_count": 1})  # counts keep every word: pruned after merging
+    _resource_options(c)
+    c.set_defaults(func=_cmd_count)
 
     def query_options(p: argparse.ArgumentParser, topn: int) -> None:
         p.add_argument("--topn", type=int, default=topn, help=f"answers per query (default: {topn})")
