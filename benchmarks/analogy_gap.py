@@ -75,7 +75,7 @@ def main() -> None:
     if os.path.exists(args.counts):
         c = Cooccurrences.load(args.counts)
     else:
-        c = wordvec.count(args.corpus, progress=False)
+        c = wordvec.count(args.corpus, min_count=wordvec.DEFAULTS["min_count"], progress=False)
         os.makedirs(os.path.dirname(args.counts) or ".", exist_ok=True)
         c.save(args.counts)
     words, counts = c.vocab.words, c.vocab.counts

@@ -30,7 +30,7 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 import wordvec.pipeline as P
 t = time.perf_counter()
-c = P.count(sys.argv[2], progress=False, max_memory=int(sys.argv[3]))
+c = P.count(sys.argv[2], progress=False, min_count=5, max_memory=int(sys.argv[3]))
 wall = time.perf_counter() - t
 st = c.stats
 print(json.dumps({"read": st["timings"]["read_tokenize"], "count": st["timings"]["count"],

@@ -59,7 +59,7 @@ def variants(u: np.ndarray, s: np.ndarray, vt: np.ndarray) -> dict[str, np.ndarr
 
 def run(corpus: str, seeds: list[int], log: Path) -> list[dict[str, Any]]:
     t0 = time.perf_counter()
-    counts = wordvec.count(wordvec.Corpus(*study.CORPORA[corpus]), progress=False)
+    counts = wordvec.count(wordvec.Corpus(*study.CORPORA[corpus]), min_count=wordvec.DEFAULTS["min_count"], progress=False)
     weighted = ppmi(counts.matrix, context_smoothing=wordvec.DEFAULTS["context_smoothing"],
                     shift=wordvec.DEFAULTS["shift"])
     print(f"{corpus}: {len(counts.vocab)} words, {weighted.nnz} PPMI non-zeros, "

@@ -39,7 +39,8 @@ def main() -> None:
     print("| corpus | tokens | vocab | dim | " + " | ".join(SIM) + " | analogies | SVD s |")
     print("|---|---|---|---|" + "---|" * (len(SIM) + 2))
     for name in args.corpora:
-        counts = wordvec.count(wordvec.Corpus(*CORPORA[name]), progress=False)
+        counts = wordvec.count(wordvec.Corpus(*CORPORA[name]),  # build's counts
+                               min_count=wordvec.DEFAULTS["min_count"], progress=False)
         tokens, vocab = counts.stats["tokens"], len(counts.vocab)
         for dim in args.dims:
             if dim >= vocab:

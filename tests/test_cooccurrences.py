@@ -261,3 +261,24 @@ def test_build_from_counts_prunes_merged_counts() -> None:
     assert "once" in wordvec.build_from_counts(counts, dim=3, min_count=1, progress=False)
     with pytest.raises(wordvec.CorpusError, match="min_count=10000"):
         wordvec.build_from_counts(counts, min_count=10000, progress=False)
+
+
+def test_pruning_records_the_thresholds_and_the_vocabulary() -> None:
+    kw = {"subsample": 0, "progress": False}
+    counts = wordvec.count(["a b c a b a", "a b d"] * 3, **kw)
+    pruned = counts.prune(min_count=5, max_vocab=10)
+    assert pruned.params["min_count"] == 5 and pruned.params["max_vocab"] == 10
+    assert pruned.stats["vocab_size"] == len(pruned.vocab) == 2
+    assert pruned.stats["tokens_in_vocab"] == pruned.vocab.total
+    assert pruned.prune(min_count=1).params["min_count"] == 5  # what went stays gone
+    wv = wordvec.build_from_counts(counts, min_count=1, max_vocab=3, dim=1, progress=False)
+    assert wv.params["max_vocab"] == 3 and len(wv) == 3
+
+
+def test_merging_with_one_pruned_part_warns() -> None:
+    kw = {"subsample": 0, "progress": False}
+    full, capped = wordvec.count(["x y x y z"], **kw), wordvec.count(["x y y z"], max_vocab=2, **kw)
+    with pytest.warns(wordvec.PrunedCountsWarning, match="max_vocab"):
+        full.merge(capped)
+    with pytest.warns(wordvec.PrunedCountsWarning):
+        full.merge(wordvec.count(["x y y z z"], min_count=2, **kw))

@@ -88,3 +88,32 @@ def test_build_logs_each_stage_against_its_total(capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert "tokenizing: 3/3 files" in err and "counting: " in err and "svd: " in err
     assert "\r" not in err
+
+
+def test_stage_line_counts_arrays_and_early_breaks(capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    for _ in _progress.StageLine(np.arange(3), desc="array", unit="row"):
+        pass
+    for item in _progress.StageLine(["a", "b", "c"], desc="cut", unit="file"):
+        if item == "b":
+            break
+    lines = [line.rsplit(" in ", 1)[0] for line in capsys.readouterr().err.splitlines()]
+    assert lines == ["array: 3/3 rows", "cut: 2/3 files"]
+
+
+def test_no_stderr_means_no_progress(monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delitem(sys.modules, "IPython", raising=False)
+    monkeypatch.setattr(sys, "stderr", None)
+    with _progress.bar(True, total=2, desc="tokenizing") as b:
+        b.update(2)
+    assert capsys.readouterr().out == ""  # never on stdout instead
+
+
+def test_trailing_empty_files_count(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import wordvec
+    (tmp_path / "a.txt").write_text("the cat sat on the mat\n" * 30)
+    (tmp_path / "b.txt").write_text("")
+    wordvec.build(str(tmp_path), dim=2, min_count=1, subsample=0, n_jobs=1)
+    assert "tokenizing: 2/2 files" in capsys.readouterr().err

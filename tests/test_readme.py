@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tokenize
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -61,8 +62,13 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def namespace() -> dict[str, Any]:
-    return {"__name__": "__readme__"}
+def namespace() -> Iterator[dict[str, Any]]:
+    """The blocks' globals; the backend a block chooses is put back afterwards."""
+    from wordvec import backend
+
+    chosen = backend.choice()
+    yield {"__name__": "__readme__"}
+    backend.set_backend(chosen)
 
 
 def _env() -> dict[str, str]:
@@ -181,4 +187,10 @@ def test_readme_block_runs(index: int, workdir: Path, namespace: dict[str, Any])
     if lang == "bash":
         _bash(code, workdir, line)
     else:
-        _run_python(code, namespace, workdir, line)
+        from wordvec import backend
+
+        chosen = backend.choice()
+        try:
+            _run_python(code, namespace, workdir, line)
+        finally:  # a block that sets the backend sets it for itself only
+            backend.set_backend(chosen)

@@ -9,6 +9,7 @@ reduced.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from ._util.validation import check_float, check_int
 from .counting.cooccurrences import Cooccurrences
 from .counting.vocab import Vocabulary
+from .errors import PrunedCountsWarning
 from .params import COUNT_KEYS, DEFAULTS
 from .pipeline import build_from_counts, count
 from .text.tokenize import Tokenizer
@@ -87,7 +89,9 @@ def adapt(general: Cooccurrences | str | os.PathLike[str], task_text: Any, *,
         task = Cooccurrences(Vocabulary(task.vocab.words,
                                         np.rint(task.vocab.counts * task_weight).astype(np.int64)),
                              task.matrix * np.float32(task_weight), task.params, task.stats)
-    merged = general.merge(task)
+    with warnings.catch_warnings():  # general counts pruned before (a saved file) are
+        warnings.simplefilter("ignore", PrunedCountsWarning)  # expected: see min_count
+        merged = general.merge(task)
     # A weight says how much the task's contexts count, not how often a word was seen: the
     # thresholds apply to the raw counts, so a word seen once stays out at any weight.
     raw = np.zeros(len(merged.vocab), dtype=np.int64)

@@ -61,7 +61,10 @@ def count(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
     """Read, tokenize and count a corpus: vocabulary and co-occurrence matrix.
 
     Parameters are those of :func:`build`, but ``min_count`` defaults to 1: the counts
-    keep every word, so that they stay additive.  Counts of two corpora merged
+    keep every word, so that they stay additive.  (So ``build_from_counts(count(c))``
+    is close to, not equal to, ``build(c)``: :func:`build` removes the rare words before
+    windowing, as word2vec does, while here they hold their places in the windows until
+    the merged counts are pruned; ``count(c, min_count=5)`` gives :func:`build`'s counts.)  Counts of two corpora merged
     (:meth:`Cooccurrences.merge`) are then the counts of both read together, and the
     vocabulary threshold is applied once, to the merged counts, by
     :func:`build_from_counts` (``min_count=5`` there) or :meth:`Cooccurrences.prune`: a
@@ -381,17 +384,12 @@ def build_from_counts(counts: Cooccurrences, *, min_count: int = DEFAULTS["min_c
 
 
 def _pruned(counts: Cooccurrences, min_count: int, max_vocab: int | None) -> Cooccurrences:
-    """``counts`` with the vocabulary thresholds applied (themselves when nothing goes)."""
+    """``counts`` with the vocabulary thresholds applied (and recorded in its params)."""
     own = counts.vocab.counts
-    if own.size and int(own.min()) >= min_count and (max_vocab is None
-                                                     or own.size <= max_vocab):
-        return counts
-    pruned = counts.prune(min_count=min_count, max_vocab=max_vocab)
-    if len(pruned.vocab) == 0:
+    if own.size and int(own.max()) < min_count:
         raise CorpusError(f"min_count={min_count} removes every word of the counts (the most "
-                          f"frequent is seen {int(own.max()) if own.size else 0} times); "
-                          "lower min_count")
-    return pruned
+                          f"frequent is seen {int(own.max())} times); lower min_count")
+    return counts.prune(min_count=min_count, max_vocab=max_vocab)
 
 
 def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix],
@@ -415,7 +413,7 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
         stats["dim_rule"] = f"auto: {p['dim']} for {tokens:,} tokens"
     if p["dim"] >= len(vocab):
         raise ValueError(f"dim={p['dim']} must be smaller than the vocabulary size "
-                         f"{len(vocab)}; lower dim, or lower min_count to keep more words")
+                         f"{len(vocab)}; lower dim, or keep more words (lower min_count, raise max_vocab)")
     t0 = time.perf_counter()
     counts = box[0]
     weighted = ppmi(counts, context_smoothing=p["context_smoothing"], shift=p["shift"],

@@ -60,9 +60,9 @@ class StageLine:
 
     def __iter__(self) -> Iterator[Any]:
         try:
-            for item in self.iterable or ():
-                yield item
+            for item in self.iterable if self.iterable is not None else ():
                 self.n += 1
+                yield item
         finally:
             self.close()
 
@@ -82,8 +82,13 @@ class StageLine:
             done = f"{done}/{self._amount(self.total)}"
         seconds = time.perf_counter() - self._start
         stream = self.file if self.file is not None else sys.stderr
-        print(f"{self.desc}: {done} {self.unit}{'s' if self.n != 1 else ''} in {seconds:.1f} s",
-              file=stream, flush=True)
+        if stream is None:  # no stderr at all (closed when Python started)
+            return
+        try:
+            print(f"{self.desc}: {done} {self.unit}{'s' if self.n != 1 else ''} in "
+                  f"{seconds:.1f} s", file=stream, flush=True)
+        except (OSError, ValueError):  # closed or broken: progress is never an error
+            pass
 
     def __enter__(self) -> StageLine:
         return self
@@ -106,6 +111,8 @@ def bar(progress: bool, **kw: Any) -> Any:
         if progress and _has_widgets():
             from tqdm.notebook import tqdm as notebook_tqdm
             return notebook_tqdm(**kw)
+        progress = False
+    if progress and sys.stderr is None:  # started with stderr closed: nowhere to report
         progress = False
     if progress and not _terminal():
         return StageLine(**kw)

@@ -91,11 +91,13 @@ class Cooccurrences:
                 raise ValueError(f"cannot merge counts made with {key}="
                                  f"{self.params.get(key)!r} and {key}={other.params.get(key)!r}")
         pruned = [int(c.params.get("min_count") or 1) for c in (self, other)]
-        if min(pruned) > 1:
-            warnings.warn(f"merging counts that were each pruned (min_count={pruned[0]} and "
-                          f"{pruned[1]}): words rare in each but frequent in both are missing; "
-                          "count with min_count=1 (wordvec.count's default) and prune the "
-                          "merged counts", PrunedCountsWarning, stacklevel=user_stacklevel())
+        capped = [c.params.get("max_vocab") for c in (self, other)]
+        if max(pruned) > 1 or any(v is not None for v in capped):
+            warnings.warn(f"merging counts that were pruned (min_count={pruned[0]} and "
+                          f"{pruned[1]}, max_vocab={capped[0]} and {capped[1]}): words cut "
+                          "from one part are missing from the sums; count with min_count=1 "
+                          "(wordvec.count's default) and prune the merged counts",
+                          PrunedCountsWarning, stacklevel=user_stacklevel())
         words = list(self.vocab.words)
         index = dict(self.vocab.index)
         for w in other.vocab.words:
@@ -115,8 +117,10 @@ class Cooccurrences:
         stats = {"merged_from": [self.stats, other.stats],
                  "tokens": self.stats.get("tokens", 0) + other.stats.get("tokens", 0)}
         # the merged counts are complete for words seen max(pruned) times in each part
-        return Cooccurrences(merged_vocab, matrix, {**self.params, "min_count": max(pruned)},
-                             stats)
+        caps = [v for v in capped if v is not None]
+        return Cooccurrences(merged_vocab, matrix,
+                             {**self.params, "min_count": max(pruned),
+                              "max_vocab": None if not caps else max(caps)}, stats)
 
     def __add__(self, other: Cooccurrences) -> Cooccurrences:
         if not isinstance(other, Cooccurrences):
@@ -142,8 +146,13 @@ class Cooccurrences:
         keep = chosen if by is None else chosen[np.argsort(-own[chosen], kind="stable")]
         vocab = Vocabulary([self.vocab.words[i] for i in keep], own[keep])
         matrix = self.matrix[keep][:, keep]
-        params = {**self.params, "min_count": min_count, "max_vocab": max_vocab}
-        return Cooccurrences(vocab, matrix, params, self.stats)
+        # what is missing stays missing: record the stronger of the two thresholds
+        before, cap = int(self.params.get("min_count") or 1), self.params.get("max_vocab")
+        caps = [v for v in (cap, max_vocab) if v is not None]
+        params = {**self.params, "min_count": max(before, min_count),
+                  "max_vocab": min(caps) if caps else None}
+        stats = {**self.stats, "vocab_size": len(vocab), "tokens_in_vocab": vocab.total}
+        return Cooccurrences(vocab, matrix, params, stats)
 
     # -- persistence ---------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:

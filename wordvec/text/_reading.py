@@ -206,6 +206,8 @@ def _read_serial(source: Corpus, tokenizer: Callable[[str], list[str]], state: _
                     state.add(local.map(ids))
                 state.n_tokens += n
                 bar.update(len(batch) if files is None else source.stats.files - bar.n)
+            if files is not None:  # files with no document (empty ones) at the end
+                bar.update(source.stats.files - bar.n)
     finally:
         source.progress = shown
     state.flush()
