@@ -15,6 +15,7 @@ Figures: benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import resource
 import time
 
@@ -30,6 +31,7 @@ def main() -> None:
     ap.add_argument("--hidden", type=int, default=500)
     ap.add_argument("--lam", type=float, nargs="+", default=[0.1])
     ap.add_argument("--n-iter", type=int, nargs="+", default=[10, 30])
+    ap.add_argument("--min-words", type=int, nargs="+", default=[1])
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     wv = wordvec.load(args.model)
@@ -42,12 +44,14 @@ def main() -> None:
     base = float(np.mean(unit[hidden] @ (mean / np.linalg.norm(mean))))
     print(f"{args.model}: {len(words)} words x {wv.vector_size} dims; {hidden.size} hidden "
           f"words seen 5-50 times; mean-vector baseline cosine {base:.3f}")
-    print("| lam | steps | n-gram rows | fit s | peak RSS GB | cosine (hidden) | no n-gram known |")
-    print("|---|---|---|---|---|---|---|")
-    for lam in args.lam:
-        for n_iter in args.n_iter:
+    print("| lam | min words | steps | n-gram rows | fit s | peak RSS GB | cosine (hidden) | "
+          "no n-gram known |")
+    print("|---|---|---|---|---|---|---|---|")
+    for lam, n_iter, min_words in itertools.product(args.lam, args.n_iter, args.min_words):
+        if True:
             t = time.perf_counter()
-            sw = fit_subwords([words[i] for i in keep], unit[keep], lam=lam, n_iter=n_iter)
+            sw = fit_subwords([words[i] for i in keep], unit[keep], lam=lam, n_iter=n_iter,
+                              min_words=min_words)
             seconds = time.perf_counter() - t
             cos, missing = [], 0
             for i in hidden:
@@ -58,7 +62,7 @@ def main() -> None:
                 else:
                     cos.append(float(v @ unit[i]) / (float(np.linalg.norm(v)) or 1.0))
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
-            print(f"| {lam} | {sw.fit['steps']} | {sw.table.shape[0]:,} | {seconds:.1f} | "
+            print(f"| {lam} | {min_words} | {sw.fit['steps']} | {sw.table.shape[0]:,} | {seconds:.1f} | "
                   f"{rss:.2f} | {np.mean(cos):.3f} | {missing} |")
 
 

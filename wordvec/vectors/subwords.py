@@ -50,10 +50,12 @@ def ngram_buckets(word: str, minn: int, maxn: int, buckets: int) -> np.ndarray:
                      for g in char_ngrams(word, minn, maxn)], dtype=np.int64)
 
 
-def incidence(words: Sequence[str], minn: int, maxn: int,
-              buckets: int) -> tuple[sp.csr_matrix, np.ndarray]:
-    """The (words x used buckets) matrix, each row a word's n-grams weighted 1/len (its
-    mean), and the bucket number of each column (sorted)."""
+def incidence(words: Sequence[str], minn: int, maxn: int, buckets: int,
+              min_words: int = 1) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The (words x used buckets) matrix, each row the mean over a word's n-grams (each
+    weighted 1/len), and the bucket number of each column (sorted).  Buckets used by fewer
+    than ``min_words`` words are left out (they describe one word, not a pattern), and each
+    row is the mean over its remaining n-grams."""
     rows, cols = [], []
     for i, w in enumerate(words):
         b = ngram_buckets(w, minn, maxn, buckets)
@@ -61,8 +63,13 @@ def incidence(words: Sequence[str], minn: int, maxn: int,
         cols.append(b)
     row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    if min_words > 1:
+        pairs = np.unique(row * buckets + col)  # a word's repeated n-gram counts once here
+        users = np.bincount(pairs % buckets, minlength=buckets)
+        keep = users[col] >= min_words
+        row, col = row[keep], col[keep]
     used, col = np.unique(col, return_inverse=True)
-    lengths = np.bincount(row, minlength=len(words)).astype(np.float32)
+    lengths = np.maximum(np.bincount(row, minlength=len(words)), 1).astype(np.float32)
     data = 1.0 / lengths[row]
     g = sp.csr_matrix((data.astype(np.float32), (row, col)), shape=(len(words), used.size))
     g.sum_duplicates()  # a repeated n-gram of one word counts twice, as in the mean
@@ -119,7 +126,7 @@ class Subwords:
 
 def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, maxn: int = 6,
                  buckets: int = 2_000_000, lam: float = 0.1, n_iter: int = 30,
-                 tol: float = 1e-4) -> Subwords:
+                 tol: float = 1e-4, min_words: int = 1) -> Subwords:
     """Fit n-gram vectors whose means reproduce ``vectors`` (one row per word) by ridge
     least squares (module notes); ``lam`` weighs the penalty against the fit."""
     minn = check_int("minn", minn, low=1)  # type: ignore[assignment]
@@ -127,11 +134,12 @@ def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, ma
     buckets = check_int("buckets", buckets, low=1)  # type: ignore[assignment]
     lam = check_float("lam", lam, low=0, low_open=True)
     n_iter = check_int("n_iter", n_iter, low=1)  # type: ignore[assignment]
+    min_words = check_int("min_words", min_words, low=1)  # type: ignore[assignment]
     w = np.asarray(vectors, dtype=np.float32)
     if w.ndim != 2 or w.shape[0] != len(words):
         raise ValueError(f"vectors must have one row per word ({len(words)}); "
                          f"got shape {w.shape}")
-    g, used = incidence(words, minn, maxn, buckets)
+    g, used = incidence(words, minn, maxn, buckets, min_words)
     gt = g.T.tocsr()
     diag = np.asarray(g.multiply(g).sum(axis=0)).ravel().astype(np.float32) + lam
     inv = (1.0 / diag)[:, None]
