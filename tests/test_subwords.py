@@ -59,3 +59,13 @@ def test_bad_parameters(kw: dict, message: str) -> None:
         fit_subwords(["ab"], np.ones((1, 2)), **kw)
     with pytest.raises(ValueError, match="one row per word"):
         fit_subwords(["ab", "cd"], np.ones((1, 2)))
+
+
+def test_min_words_leaves_out_buckets_of_one_word() -> None:
+    words = ["walk", "walked", "talk", "talked", "xyzq"]
+    g1, used1 = incidence(words, 3, 3, 100_000)
+    g2, used2 = incidence(words, 3, 3, 100_000, min_words=2)
+    assert used2.size < used1.size and set(used2) <= set(used1)
+    assert g2[4].nnz == 0  # no n-gram of xyzq is shared
+    sums = np.asarray(g2.sum(axis=1)).ravel()
+    np.testing.assert_allclose(sums[:4], 1.0, rtol=1e-6)  # still means over what is kept
