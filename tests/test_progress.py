@@ -117,3 +117,12 @@ def test_trailing_empty_files_count(capsys: pytest.CaptureFixture[str], tmp_path
     (tmp_path / "b.txt").write_text("")
     wordvec.build(str(tmp_path), dim=2, min_count=1, subsample=0, n_jobs=1)
     assert "tokenizing: 2/2 files" in capsys.readouterr().err
+
+
+def test_parallel_reading_shows_bytes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import wordvec
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("the cat sat on the mat\n\n" * 40)
+    size = sum(f.stat().st_size for f in tmp_path.iterdir())
+    wordvec.build(str(tmp_path), dim=2, min_count=1, subsample=0, n_jobs=2)
+    assert f"tokenizing: {size:,}/{size:,} B in " in capsys.readouterr().err

@@ -85,7 +85,8 @@ class StageLine:
         if stream is None:  # no stderr at all (closed when Python started)
             return
         try:
-            print(f"{self.desc}: {done} {self.unit}{'s' if self.n != 1 else ''} in "
+            plural = "s" if self.n != 1 and len(self.unit) > 1 else ""  # "B" stays "B"
+            print(f"{self.desc}: {done} {self.unit}{plural} in "
                   f"{seconds:.1f} s", file=stream, flush=True)
         except (OSError, ValueError):  # closed or broken: progress is never an error
             pass

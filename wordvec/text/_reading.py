@@ -132,6 +132,17 @@ def _parallel_files(source: Corpus, tokenizer: Any, n_jobs: int
     return pieces if len(pieces) > 1 else None
 
 
+def _piece_bytes(piece: tuple[str, int, int, str]) -> int:
+    """Bytes of a file a piece covers (a whole file, ``end`` -1: its size on disk)."""
+    path, start, end, _ = piece
+    if end < 0:
+        try:
+            end = os.path.getsize(path)
+        except OSError:  # the reader names the file if it is really gone
+            end = start
+    return max(end - start, 0)
+
+
 def _merge_read_stats(total: ReadStats, part: dict[str, Any]) -> None:
     total.files += part["files"]
     total.documents += part["documents"]
@@ -280,8 +291,8 @@ def _same_package() -> Iterator[None]:
                 os.environ[k] = v
 
 
-def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _Pass1,
-                   progress: bool, tmp_dir: Any = None) -> ReadStats:
+def _read_parallel(files: list[tuple[str, int, int, str]], tokenizer: Tokenizer, n_jobs: int,
+                   state: _Pass1, progress: bool, tmp_dir: Any = None) -> ReadStats:
     locals_: dict[int, _LocalIds] = {}  # worker pid -> its ids' mapping
     stats = ReadStats()
     ctx = _pool_context()
@@ -290,8 +301,11 @@ def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _
         with _main_hidden():  # the workers start here
             pool = ctx.Pool(min(n_jobs, len(files)), initializer=_worker_init,
                             initargs=(tokenizer, spool.name, _backend.choice()))
-        with pool, progress_bar(progress, total=len(files), desc="tokenizing", unit="file") as bar:
-            for pid, new, spooled, n_tokens, st in pool.imap(_worker_file, files):
+        sizes = [_piece_bytes(piece) for piece in files]  # progress in bytes of the files
+        with pool, progress_bar(progress, total=sum(sizes), desc="tokenizing", unit="B",
+                                unit_scale=True) as bar:
+            for size, (pid, new, spooled, n_tokens, st) in zip(
+                    sizes, pool.imap(_worker_file, files)):
                 ids = load_ids(spooled)
                 local = locals_.setdefault(pid, _LocalIds(state.index))
                 local.add(new)
@@ -299,7 +313,7 @@ def _read_parallel(files: list[str], tokenizer: Tokenizer, n_jobs: int, state: _
                     state.add(local.map(ids))
                 state.n_tokens += n_tokens
                 _merge_read_stats(stats, st)
-                bar.update()
+                bar.update(size)
     finally:  # also on Ctrl-C: the pool is ended first, then its files are deleted
         spool.cleanup()
     state.flush()
