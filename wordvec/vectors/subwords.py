@@ -21,7 +21,7 @@ N-grams are those of ``<word>`` (the markers tell prefixes and suffixes apart) o
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -147,7 +147,28 @@ def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, ma
     def apply(x: np.ndarray) -> np.ndarray:  # (G.T G + lam I) x
         return gt @ (g @ x) + lam * x
 
-    b = gt @ w
+    # The columns are independent problems with the same matrix: solved in blocks of
+    # columns, so the solver's work arrays are (n-grams x block), not (n-grams x dim).
+    z = np.empty((used.size, w.shape[1]), dtype=np.float32)
+    steps, residual, total = 0, 0.0, 0.0
+    for lo in range(0, w.shape[1], _COLUMNS):
+        z_block, n, res, norm = _solve(apply, inv, gt @ w[:, lo:lo + _COLUMNS], n_iter, tol)
+        z[:, lo:lo + _COLUMNS] = z_block
+        steps, residual, total = max(steps, n), residual + res ** 2, total + norm ** 2
+    fit = {"steps": steps, "relative_residual": float(np.sqrt(residual / (total or 1.0))),
+           "lam": lam, "words": len(words)}
+    return Subwords(used, z, minn=minn, maxn=maxn, buckets=buckets, fit=fit)
+
+
+#: Columns of the n-gram vectors solved together (bounds the solver's memory).
+_COLUMNS = 64
+
+
+def _solve(apply: Callable[[np.ndarray], np.ndarray], inv: np.ndarray, b: np.ndarray,
+           n_iter: int, tol: float) -> tuple[np.ndarray, int, float, float]:
+    """Jacobi-preconditioned conjugate gradients for ``A z = b``, one CG per column of
+    ``b`` run side by side; ``z``, the steps taken, the residual and ``b``'s norms."""
+    tiny = np.finfo(np.float32).tiny
     z = inv * b  # the Jacobi start: each n-gram's weighted mean of its words
     r = b - apply(z)
     y = inv * r
@@ -157,15 +178,13 @@ def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, ma
     steps = 0
     for steps in range(1, n_iter + 1):
         ap = apply(p)
-        alpha = ry / np.maximum(np.einsum("ij,ij->j", p, ap), np.finfo(np.float32).tiny)
+        alpha = ry / np.maximum(np.einsum("ij,ij->j", p, ap), tiny)
         z += alpha * p
         r -= alpha * ap
         if float(np.linalg.norm(r)) <= tol * b_norm:
             break
         y = inv * r
         ry_new = np.einsum("ij,ij->j", r, y)
-        p = y + (ry_new / np.maximum(ry, np.finfo(np.float32).tiny)) * p
+        p = y + (ry_new / np.maximum(ry, tiny)) * p
         ry = ry_new
-    fit = {"steps": steps, "relative_residual": float(np.linalg.norm(r)) / b_norm,
-           "lam": lam, "words": len(words)}
-    return Subwords(used, z.astype(np.float32), minn=minn, maxn=maxn, buckets=buckets, fit=fit)
+    return z, steps, float(np.linalg.norm(r)), b_norm
