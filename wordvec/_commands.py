@@ -13,15 +13,22 @@ from ._util.files import check_writable
 from .params import PARAMS
 
 
-def _cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import build
+def _corpus_and_options(args: argparse.Namespace, names: Any) -> tuple[Any, dict[str, Any]]:
+    """``build``'s and ``count``'s shared part: the output checked before the work, the
+    corpus, and the keyword arguments (the flags of ``names`` given, and the resources)."""
     from .text.corpus import Corpus
-    params = {p.name: getattr(args, p.name) for p in PARAMS if getattr(args, p.name) is not None}
     check_writable(args.output, "--output")  # before the work, not after it
     corpus = Corpus(*args.corpus, glob=args.glob, document=args.document,
                     progress=not args.quiet)
-    wv = build(corpus, progress=not args.quiet, preset=args.preset, n_jobs=args.n_jobs,
-               max_memory=args.max_memory, tmp_dir=args.tmp_dir, **params)
+    options = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
+    return corpus, {**options, "progress": not args.quiet, "n_jobs": args.n_jobs,
+                    "max_memory": args.max_memory, "tmp_dir": args.tmp_dir}
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+    corpus, options = _corpus_and_options(args, [p.name for p in PARAMS])
+    wv = build(corpus, preset=args.preset, **options)
     wv.save(args.output)
     st = wv.stats
     print(f"{args.output}: {len(wv)} words x {wv.vector_size} dims from {st['tokens']:,} "
@@ -34,13 +41,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_count(args: argparse.Namespace) -> int:
     from .params import COUNT_KEYS
     from .pipeline import count
-    from .text.corpus import Corpus
-    params = {k: getattr(args, k) for k in COUNT_KEYS if getattr(args, k) is not None}
-    check_writable(args.output, "--output")
-    corpus = Corpus(*args.corpus, glob=args.glob, document=args.document,
-                    progress=not args.quiet)
-    counts = count(corpus, progress=not args.quiet, n_jobs=args.n_jobs,
-                   max_memory=args.max_memory, tmp_dir=args.tmp_dir, **params)
+    corpus, options = _corpus_and_options(args, COUNT_KEYS)
+    counts = count(corpus, **options)
     counts.save(args.output)
     st = counts.stats
     print(f"{args.output}: {len(counts.vocab)} words, {counts.matrix.nnz:,} pairs of words "

@@ -378,18 +378,9 @@ def build_from_counts(counts: Cooccurrences, *, min_count: int = DEFAULTS["min_c
         raise TypeError(f"build_from_counts got counting parameter(s) {', '.join(sorted(bad))}"
                         f"; allowed: min_count, max_vocab, {', '.join(REDUCE_KEYS)}")
     validate({"min_count": min_count, "max_vocab": max_vocab})
-    counts = _pruned(counts, min_count, max_vocab)
+    counts = counts.prune(min_count=min_count, max_vocab=max_vocab)  # CorpusError if none left
     return _weight_and_reduce(counts.vocab, [counts.matrix], counts.params, counts.stats,
                               validate(params), progress=progress)
-
-
-def _pruned(counts: Cooccurrences, min_count: int, max_vocab: int | None) -> Cooccurrences:
-    """``counts`` with the vocabulary thresholds applied (and recorded in its params)."""
-    own = counts.vocab.counts
-    if own.size and int(own.max()) < min_count:
-        raise CorpusError(f"min_count={min_count} removes every word of the counts (the most "
-                          f"frequent is seen {int(own.max())} times); lower min_count")
-    return counts.prune(min_count=min_count, max_vocab=max_vocab)
 
 
 def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix],
