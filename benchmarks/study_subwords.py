@@ -50,7 +50,7 @@ def main() -> None:
     for lam, n_iter, min_words in itertools.product(args.lam, args.n_iter, args.min_words):
         if True:
             t = time.perf_counter()
-            sw = fit_subwords([words[i] for i in keep], unit[keep], lam=lam, n_iter=n_iter,
+            sw, _ = fit_subwords([words[i] for i in keep], unit[keep], lam=lam, n_iter=n_iter,
                               min_words=min_words)
             seconds = time.perf_counter() - t
             cos, missing = [], 0

@@ -177,8 +177,13 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             print(f"{r.name:<22}{r.spearman:>9.4f}{r.pearson:>9.4f}{r.n_scored:>8}"
                   f"{r.n_unknown:>8}")
         print(f"(unknown pairs: {args.unknown})")
+        if wv.subwords is not None:
+            print("(pairs scored with vectors from n-grams: "
+                  + ", ".join(f"{r.name} {r.n_subwords}" for r in sims) + ")")
     for res in analogies:
-        print(f"\n{res.name}: {res.n_covered} of {res.n_total} questions covered "
+        via = f", {res.n_subwords} with question words from n-grams" \
+            if wv.subwords is not None else ""
+        print(f"\n{res.name}: {res.n_covered} of {res.n_total} questions covered{via} "
               f"({res.seconds:.2f} s)")
         print(f"{'section':<30}{'covered':>8}" + "".join(f"{m:>10}" for m in res.accuracy))
         for sec in res.sections:

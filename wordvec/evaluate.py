@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._util.validation import check_choice, check_int
+from ._util.validation import check_bool, check_choice, check_int
 from .errors import FormatError
+from .vectors._lookup import normal_form
 from .vectors._ranking import METHODS
 from .vectors.analogies import analogy_indices
 
@@ -89,6 +90,15 @@ def _ok_vocab(wv: WordVectors, restrict_vocab: int | None,
 
 
 # -- correlations (numpy only: importing scipy.stats costs a second) -------------------
+def _ngram_unit(wv: WordVectors, word: str) -> np.ndarray | None:
+    """The unit vector of ``word`` from the model's n-grams (of its normalized form), or
+    None (no n-gram vectors, or none of its n-grams known)."""
+    if wv.subwords is None:
+        return None
+    v = wv.subwords.vector(normal_form(wv, word))
+    return None if v is None else (v / np.linalg.norm(v)).astype(np.float32)
+
+
 def _rankdata(values: np.ndarray) -> np.ndarray:
     """Ranks from 1, ties get their average rank (``scipy.stats.rankdata``'s default)."""
     order = np.argsort(values, kind="mergesort")
@@ -132,6 +142,7 @@ class SimilarityResult:
     n_unknown: int
     unknown_policy: str
     path: str = ""
+    n_subwords: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -179,7 +190,8 @@ def read_similarity(path: str | os.PathLike[str]) -> list[tuple[str, str, float]
 
 def evaluate_similarity(wv: WordVectors, path: str | os.PathLike[str], *,
                         unknown: str = "skip", case_insensitive: bool = True,
-                        restrict_vocab: int | None = 300000) -> SimilarityResult:
+                        restrict_vocab: int | None = 300000,
+                        subwords: bool = True) -> SimilarityResult:
     """Spearman and Pearson correlation of cosines with a word-similarity data set.
 
     Parameters
@@ -196,6 +208,10 @@ def evaluate_similarity(wv: WordVectors, path: str | os.PathLike[str], *,
         Compare words upper-cased (the most frequent case variant is used).
     restrict_vocab : int or None
         Only the first ``restrict_vocab`` words count as known (gensim: 300000).
+    subwords : bool
+        With a model that has n-gram vectors (:attr:`WordVectors.subwords`), a word
+        outside the (restricted) vocabulary is scored with its vector from n-grams; the
+        pairs that needed one are counted in ``n_subwords`` (and not in ``n_unknown``).
 
     Returns
     -------
@@ -215,12 +231,26 @@ def evaluate_similarity(wv: WordVectors, path: str | os.PathLike[str], *,
     check_choice("unknown", unknown, UNKNOWN_SIMILARITY)
     check_int("restrict_vocab", restrict_vocab, low=1, allow_none=True)
     pairs = read_similarity(path)
+    check_bool("subwords", subwords)
     vocab = _ok_vocab(wv, restrict_vocab, case_insensitive)
     unit = wv.unit_vectors
     gold, model = [], []
-    n_unknown = 0
+    n_unknown = n_subwords = 0
+    ngrams = wv.subwords if subwords else None
+
+    def from_ngrams(word: str) -> np.ndarray | None:
+        return _ngram_unit(wv, word)
+
     for a, b, score in pairs:
         ka, kb = (a.upper(), b.upper()) if case_insensitive else (a, b)
+        if ngrams is not None and (ka not in vocab or kb not in vocab):
+            va = unit[vocab[ka]] if ka in vocab else from_ngrams(a)
+            vb = unit[vocab[kb]] if kb in vocab else from_ngrams(b)
+            if va is not None and vb is not None:
+                gold.append(score)
+                model.append(float(va @ vb))
+                n_subwords += 1
+                continue
         if ka not in vocab or kb not in vocab:
             n_unknown += 1
             if unknown == "raise":
@@ -239,7 +269,8 @@ def evaluate_similarity(wv: WordVectors, path: str | os.PathLike[str], *,
     return SimilarityResult(
         name=_dataset_name(path), spearman=spearman(gold, model),
         pearson=pearson(gold, model), n_pairs=len(pairs),
-        n_scored=len(gold), n_unknown=n_unknown, unknown_policy=unknown, path=str(path))
+        n_scored=len(gold), n_unknown=n_unknown, unknown_policy=unknown, path=str(path),
+        n_subwords=n_subwords)
 
 
 # -- analogies --------------------------------------------------------------------------
@@ -257,6 +288,7 @@ class AnalogyResult:
     case_insensitive: bool = True
     seconds: float = 0.0
     path: str = ""
+    n_subwords: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -302,7 +334,7 @@ def read_analogies(path: str | os.PathLike[str]) -> list[tuple[str, list[tuple[s
 def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
                        restrict_vocab: int | None = 300000, case_insensitive: bool = True,
                        methods: tuple[str, ...] | list[str] = ("add", "mul"),
-                       block_size: int | None = None) -> AnalogyResult:
+                       block_size: int | None = None, subwords: bool = True) -> AnalogyResult:
     """Accuracy on an analogy set, per section and overall, for 3CosAdd and/or 3CosMul.
 
     Parameters
@@ -318,6 +350,11 @@ def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
     methods : tuple of {"add", "mul"}
     block_size : int, optional
         Distinct question words per matrix product (default: about 64 MiB).
+    subwords : bool
+        With a model that has n-gram vectors (:attr:`WordVectors.subwords`), a question
+        whose answer is in the (restricted) vocabulary but one of whose three question
+        words is not is asked with that word's vector from n-grams; those questions are
+        covered and counted in ``n_subwords``.
 
     Returns
     -------
@@ -339,6 +376,7 @@ def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
     """
     started = time.perf_counter()
     check_int("restrict_vocab", restrict_vocab, low=1, allow_none=True)
+    check_bool("subwords", subwords)
     methods = tuple(methods)
     if not methods:
         raise ValueError(f"methods must name at least one of {METHODS}; got ()")
@@ -356,20 +394,45 @@ def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
     section_of: list[int] = []
     covered: list[int] = []
     ids: list[list[int]] = []
+    extra: dict[str, int] = {}  # question words from n-grams -> their row after the words
+    extra_rows: list[np.ndarray] = []
+    ngrams = subwords and wv.subwords is not None
+
+    def row_of(word: str, key: str) -> int | None:
+        if key in vocab:
+            return vocab[key]
+        if key not in extra:
+            v = _ngram_unit(wv, word)
+            if v is None:
+                return None
+            extra[key] = len(keys) + len(extra_rows)
+            extra_rows.append(v)
+        return extra[key]
+
+    n_subwords = 0
     for s, (_, items) in enumerate(sections):
         for question in items:
             q = tuple(norm(w) for w in question)
             if all(w in vocab for w in q):
                 covered.append(len(questions))
                 ids.append([vocab[w] for w in q])
+            elif ngrams and q[3] in vocab:
+                found = [row_of(w, k) for w, k in zip(question[:3], q[:3])]
+                rows_q = [r for r in found if r is not None]
+                if len(rows_q) == 3:
+                    covered.append(len(questions))
+                    ids.append(rows_q + [vocab[q[3]]])
+                    n_subwords += 1
             questions.append(q)  # type: ignore[arg-type]
             section_of.append(s)
     id_array = np.array(ids, dtype=np.int64).reshape(-1, 4)
     correct: dict[str, np.ndarray] = {}
     unit = wv.unit_vectors
+    if extra_rows:
+        unit = np.concatenate([unit, np.stack(extra_rows)])
     answers = analogy_indices(unit, id_array[:, :3], methods=methods, topn=1,
                               restrict_vocab=rows, block_size=block_size,
-                              never=wv.unusable_rows)
+                              never=wv.unusable_rows, candidates=len(keys))
     for method in methods:
         predicted = answers[method][0][:, 0]
         hit = predicted == id_array[:, 3]
@@ -384,7 +447,8 @@ def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
         if recheck:
             deep = analogy_indices(unit, id_array[recheck, :3], methods=(method,),
                                    topn=_GENSIM_TOPN, restrict_vocab=rows,
-                                   block_size=block_size, never=wv.unusable_rows)[method][0]
+                                   block_size=block_size, never=wv.unusable_rows,
+                                   candidates=len(keys))[method][0]
             for j, found in zip(recheck, deep):
                 a, b, c, expected = questions[covered[j]]
                 guess = None
@@ -416,4 +480,4 @@ def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
         accuracy_all={m: float(np.count_nonzero(correct[m])) / n_total for m in methods},
         sections=section_rows, restrict_vocab=restrict_vocab,
         case_insensitive=case_insensitive, seconds=time.perf_counter() - started,
-        path=str(path))
+        path=str(path), n_subwords=n_subwords)

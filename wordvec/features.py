@@ -16,8 +16,11 @@ Documents are given as
   fewer columns than the model has words (then only the first words are counted),
   as ``CountVectorizer(vocabulary=wv.index_to_key[:k])`` makes.
 
-Words that are not in the model are skipped.  A document with no known word gets a
-zero row; they are counted and an :class:`EmptyDocumentWarning` says how many.
+Words that are not in the model are skipped, unless the model has n-gram vectors
+(``build(..., subwords=True)``): then a word outside the vocabulary with a known n-gram
+gets its vector from them (``subwords=False`` turns that off).  A document with no word
+that has a vector gets a zero row; they are counted and an
+:class:`EmptyDocumentWarning` says how many.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._util.validation import check_choice, check_float
+from ._util.validation import check_bool, check_choice, check_float
 from .text.tokenize import Tokenizer
 from .vectors._lookup import model_tokenizer
 from .vectors.vectors import WordVectors
@@ -73,6 +76,11 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
         Scale each output row to unit Euclidean length (zero rows stay zero).
     sif_a : float, default=1e-3
         The ``a`` of SIF weights; used only with ``pooling="sif"``.
+    subwords : bool, default=True
+        With a model that has n-gram vectors (:attr:`WordVectors.subwords`), words
+        outside its vocabulary get vectors from their n-grams (with the IDF of a word in
+        no training document for ``"tfidf"``, the SIF weight of a word of count 0 for
+        ``"sif"``); without, or with a model that has none, they are skipped.
 
     Attributes
     ----------
@@ -83,6 +91,9 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
         a custom tokenizer that cannot be rebuilt (give token lists then).
     idf_ : ndarray of shape (n_words,)
         Inverse document frequency of each word of the model (``pooling="tfidf"``).
+    idf_unseen_ : float
+        The IDF of a word in no training document, given to words from n-grams
+        (``pooling="tfidf"``).
     word_weights_ : ndarray of shape (n_words,)
         SIF weight of each word of the model (``pooling="sif"``).
     components_ : ndarray of shape (1, dim)
@@ -110,11 +121,12 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
 
     def __init__(self, vectors: WordVectors | str | os.PathLike[str] | None = None,
                  pooling: str = "mean", norm: str | None = "l2",
-                 sif_a: float = 1e-3) -> None:
+                 sif_a: float = 1e-3, subwords: bool = True) -> None:
         self.vectors = vectors
         self.pooling = pooling
         self.norm = norm
         self.sif_a = sif_a
+        self.subwords = subwords
 
     # -- scikit-learn protocol --------------------------------------------------------
     def __sklearn_tags__(self) -> Any:
@@ -141,8 +153,8 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Any) -> np.ndarray:
         """One row per document: float64 array of shape (n_documents, n_features_out)."""
         check_is_fitted(self, "vectors_")
-        counts = self._counts(X, reset=False)
-        rows, n_empty = self._pool(counts)
+        counts, extra = self._counts(X, reset=False)
+        rows, n_empty = self._pool(counts, extra)
         _warn_empty(n_empty, counts.shape[0])
         if self.pooling == "sif":
             rows = self._remove_direction(rows)
@@ -175,19 +187,21 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
         check_choice("pooling", self.pooling, POOLINGS)
         check_choice("norm", self.norm, _NORMS)
         check_float("sif_a", self.sif_a, low=0, low_open=True)
+        check_bool("subwords", self.subwords)
         wv = _resolve_vectors(self.vectors)
-        for name in ("idf_", "word_weights_", "components_", "n_features_in_",
+        for name in ("idf_", "idf_unseen_", "word_weights_", "components_", "n_features_in_",
                      "feature_names_in_"):
             if hasattr(self, name):
                 delattr(self, name)
         self.vectors_ = wv
         self.tokenizer_ = model_tokenizer(wv, missing=Tokenizer())  # hand-made: the default
         self.nonfinite_rows_ = np.flatnonzero(~np.isfinite(np.asarray(wv.vectors)).all(axis=1))
-        counts = self._counts(X, reset=True)
+        counts, extra = self._counts(X, reset=True)
         n_docs = counts.shape[0]
         if self.pooling == "tfidf":
-            df = np.bincount(counts.indices, minlength=len(wv))
+            df = np.bincount(counts.indices, minlength=counts.shape[1])[:len(wv)]
             self.idf_ = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+            self.idf_unseen_ = float(np.log(1.0 + n_docs) + 1.0)
         elif self.pooling == "sif":
             if wv.counts is None:
                 raise ValueError("pooling='sif' needs the word counts of the model's corpus "
@@ -195,7 +209,7 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
                                  "pooling='tfidf' or give vectors with counts")
             p = wv.counts / max(int(wv.counts.sum()), 1)
             self.word_weights_ = self.sif_a / (self.sif_a + p)
-        rows, n_empty = self._pool(counts)
+        rows, n_empty = self._pool(counts, extra)
         _warn_empty(n_empty, n_docs)
         self.n_empty_fit_ = n_empty
         if self.pooling == "sif":
@@ -204,9 +218,11 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
         return rows
 
     # -- documents to a count matrix --------------------------------------------------
-    def _counts(self, X: Any, *, reset: bool) -> sp.csr_matrix:
-        """Documents as a (n_documents, n_words) CSR matrix of token counts."""
+    def _counts(self, X: Any, *, reset: bool) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Documents as a CSR matrix of token counts, one column per word of the model
+        and then one per word from n-grams, and the vectors of those (n_extra, dim)."""
         wv = self.vectors_
+        none = np.zeros((0, wv.vector_size), dtype=np.float32)
         kind, docs = _document_kind(X)
         if kind == "matrix":
             matrix = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32],
@@ -221,7 +237,7 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
                                  f"{len(wv)} words")
             matrix.resize((matrix.shape[0], len(wv)))
             matrix.eliminate_zeros()
-            return _without_rows(matrix, self.nonfinite_rows_)
+            return _without_rows(matrix, self.nonfinite_rows_), none
         if not docs:
             raise ValueError(f"{type(self).__name__} needs at least one document; got 0")
         if kind == "text":
@@ -232,32 +248,52 @@ class EmbeddingVectorizer(TransformerMixin, BaseEstimator):
                     f"lists instead of raw text")
             docs = [self.tokenizer_(d) for d in docs]
         index = wv.key_to_index
+        unseen: dict[str, int] = {}  # words from n-grams -> column
+        use_subwords = self.subwords and wv.subwords is not None
         indptr = np.zeros(len(docs) + 1, dtype=np.int64)
         ids: list[int] = []
         for i, tokens in enumerate(docs):
-            ids.extend([index[t] for t in tokens if t in index])
+            if use_subwords:
+                ids.extend([index[t] if t in index else
+                            unseen.setdefault(t, len(wv) + len(unseen)) for t in tokens])
+            else:
+                ids.extend([index[t] for t in tokens if t in index])
             indptr[i + 1] = len(ids)
+        extra = none
+        n_cols = len(wv)
+        if unseen:
+            assert wv.subwords is not None
+            extra, ok = wv.subwords.vectors(list(unseen))
+            n_cols += len(unseen)
         rows = np.repeat(np.arange(len(docs)), np.diff(indptr))
         matrix = sp.csr_matrix((np.ones(len(ids), dtype=np.float32),
                                 (rows, np.asarray(ids, dtype=np.int64))),
-                               shape=(len(docs), len(wv)))
+                               shape=(len(docs), n_cols))
         matrix.sum_duplicates()
-        return _without_rows(matrix, self.nonfinite_rows_)
+        matrix = _without_rows(matrix, self.nonfinite_rows_)
+        if unseen and not ok.all():  # words none of whose n-grams is known: skipped
+            matrix = _without_rows(matrix, len(wv) + np.flatnonzero(~ok))
+        return matrix, extra
 
     # -- pooling ------------------------------------------------------------------------
-    def _pool(self, counts: sp.csr_matrix) -> tuple[np.ndarray, int]:
-        """Pooled rows (float64, before SIF removal and norm) and the empty-row count."""
+    def _pool(self, counts: sp.csr_matrix, extra: np.ndarray) -> tuple[np.ndarray, int]:
+        """Pooled rows (float64, before SIF removal and norm) and the empty-row count;
+        ``extra``: the vectors of the columns after the model's words (from n-grams)."""
         vectors = self.vectors_.vectors
+        if len(extra):
+            vectors = np.concatenate([vectors, extra])
         n_docs = counts.shape[0]
         empty = np.diff(counts.indptr) == 0
         if self.pooling == "maxmin":
             return _max_min(counts, vectors), int(empty.sum())
         tokens = np.asarray(counts.sum(axis=1)).ravel()
         if self.pooling == "tfidf":
-            weighted = counts @ sp.diags(self.idf_.astype(np.float32))
+            idf = np.concatenate([self.idf_, np.full(len(extra), self.idf_unseen_)])
+            weighted = counts @ sp.diags(idf.astype(np.float32))
             total = np.asarray(weighted.sum(axis=1)).ravel()
-        elif self.pooling == "sif":
-            weighted = counts @ sp.diags(self.word_weights_.astype(np.float32))
+        elif self.pooling == "sif":  # a word from n-grams has count 0: weight 1
+            weights = np.concatenate([self.word_weights_, np.ones(len(extra))])
+            weighted = counts @ sp.diags(weights.astype(np.float32))
             total = tokens
         else:
             weighted, total = counts, tokens

@@ -119,7 +119,7 @@ PARAMS: tuple[Param, ...] = (
           "eigenvalue weighting: vectors are U·Σ^eig"),
     Param("add_contexts", bool, True, check_bool, "reduce",
           "return word + context vectors (w+c)"),
-    Param("context_weight", float, 0.45, _float(0.0), "reduce",
+    Param("context_weight", float, 1.0, _float(0.0), "reduce",
           "weight of the context vectors in w+c: w + context_weight·c"),
     Param("normalize_parts", bool, True, check_bool, "reduce",
           "scale each word's w and c to unit length before adding them"),
@@ -133,6 +133,15 @@ PARAMS: tuple[Param, ...] = (
           "the kernels convert it in hardware: x86-64 with F16C) halves what the products "
           "fetch, with the same accuracy and scores; the last product, which gives the "
           "vectors, is single precision either way"),
+    Param("subword_weight", float, 0.2, _float(0.0), "reduce",
+          "morphology in every vector: each word's unit vector plus this share of the "
+          "direction of its character n-grams' vectors (fitted to all words by least "
+          "squares); 0 with `subword_rare_weight` 0 turns the n-gram fit off"),
+    Param("subword_rare_weight", float, 0.5, _float(0.0), "reduce",
+          "extra n-gram share for rare words: + subword_rare_weight·50/(50+count)"),
+    Param("subwords", bool, False, check_bool, "reduce",
+          "keep the n-gram vectors in the model: vectors for words outside the "
+          "vocabulary (`wv[word]`, queries, features, evaluation)"),
     Param("seed", int, 0, _int(0, 2**32 - 1), "both",
           "seed of subsampling and of the SVD: a build is deterministic for a seed"),
 )

@@ -44,6 +44,7 @@ from .params import COUNT_KEYS, DEFAULTS, PRESETS, REDUCE_KEYS, auto_dim, valida
 from .text._reading import _DROP, _IdStream, _parallel_files, _Pass1, _read_parallel, _read_serial
 from .text.corpus import Corpus
 from .text.tokenize import Tokenizer
+from .vectors.subwords import fit_and_blend
 from .vectors.vectors import WordVectors, embed
 
 __all__ = ["build", "build_from_counts", "DEFAULTS", "PRESETS", "count", "COUNT_KEYS",
@@ -299,13 +300,15 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         Eigenvalue weighting: vectors are U * S**eig.
     add_contexts : bool, default=True
         Return word + context vectors (w+c).
-    context_weight : float, default=0.45
+    context_weight : float, default=1.0
         Weight of the context vectors in w+c: ``w + context_weight * c`` (>= 0;
-        ignored without ``add_contexts``).
+        ignored without ``add_contexts``).  1.0 since the n-gram blend: the blend more
+        than pays for what the full context weight costs analogies, and WS353 is back
+        above 0.70 on every seed (0.45 before; ``benchmarks/RESULTS.md``).
     normalize_parts : bool, default=True
         Scale each word's ``w`` and ``c`` to unit length before adding them (ignored
-        without ``add_contexts``).  With the weight 0.45 this keeps most of w+c's gain
-        in similarity and loses little on analogies (``benchmarks/HYPERPARAMS.md``).
+        without ``add_contexts``), so every word gets the same mix of its two parts
+        (``benchmarks/HYPERPARAMS.md``).
     svd_algorithm : {"chebyshev", "randomized", "arpack"}, default="chebyshev"
         Subspace iteration from a random start with Chebyshev filters, or with power
         iterations (Halko et al. 2011), or ARPACK (see :func:`~wordvec.linalg.reduce.truncated_svd`).
@@ -319,6 +322,21 @@ def build(corpus: Any, *, tokenizer: Callable[[str], list[str]] | None = None,
         with the same accuracy on every rank band and the same scores; the final
         product, from which the vectors come, is single precision either way (see
         :func:`~wordvec.linalg.reduce.truncated_svd`).
+    subword_weight : float, default=0.2
+        Morphology in every vector: n-gram vectors are fitted to the words' unit vectors
+        by ridge least squares (:func:`~wordvec.vectors.subwords.fit_subwords`) and each
+        word's vector becomes its unit vector plus this share of the direction of its
+        n-grams' mean (:func:`~wordvec.vectors.subwords.blend`): ``walked`` leans
+        towards ``walk``, as in fastText, where every vector is a sum of n-grams.
+    subword_rare_weight : float, default=0.5
+        The share grows for rare words by ``subword_rare_weight * 50 / (50 + count)``: a
+        rare word's own vector is noisy, its n-grams are not.  Both weights 0: no n-gram
+        step (unless ``subwords``), vectors exactly as the SVD gives them.
+    subwords : bool, default=False
+        Keep the n-gram vectors in the model (:attr:`WordVectors.subwords`, saved with
+        it): words outside the vocabulary then get vectors from their n-grams, in
+        ``wv[word]``, the queries, :class:`~wordvec.features.EmbeddingVectorizer` and
+        the evaluation.  ``"word" in wv`` stays "in the vocabulary".
     seed : int, default=0
         Seed of subsampling and of the SVD; a build is deterministic for a seed.
 
@@ -433,12 +451,23 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     vectors = embed(u, s, vt, eig=p["eig"], add_contexts=p["add_contexts"],
                     context_weight=p["context_weight"], normalize_parts=p["normalize_parts"])
     timings["svd"] = time.perf_counter() - t0
+    subwords = None
+    if p["subwords"] or p["subword_weight"] or p["subword_rare_weight"]:
+        t0 = time.perf_counter()
+        vectors, subwords = fit_and_blend(
+            vocab.words, vocab.counts, vectors, weight=p["subword_weight"],
+            rare_weight=p["subword_rare_weight"], n_jobs=n_jobs, progress=progress)
+        timings["subwords"] = time.perf_counter() - t0
+        stats["subwords"] = {"ngram_rows": int(subwords.table.shape[0]), **subwords.fit}
+        if not p["subwords"]:
+            subwords = None
     stats["singular_values"] = [float(x) for x in s]  # all dim: the spectrum plot
     if p["svd_algorithm"] != "arpack":  # which sparse products the SVD used
         stats["svd_products"] = "compiled" if _kernels.load() is not None else "scipy"
     stats["backend"] = _backend.get_backend()
     params_out = {**count_params, **{k: p[k] for k in REDUCE_KEYS}}
-    return WordVectors(vectors, vocab.words, vocab.counts, params=params_out, stats=stats)
+    return WordVectors(vectors, vocab.words, vocab.counts, params=params_out, stats=stats,
+                       subwords=subwords)
 
 
 def _copy_stats(d: dict[str, Any]) -> dict[str, Any]:

@@ -56,16 +56,24 @@ def find(wv: WordVectors, word: str) -> int | None:
     return idx
 
 
+def normal_form(wv: WordVectors, word: str) -> str:
+    """``word`` as the model's tokenizer would have counted it (as given without one):
+    the form whose n-grams give an unseen word's vector."""
+    norm = normalizer(wv)
+    return norm(word) if norm is not None else word
+
+
 def unknown_word(wv: WordVectors, word: object) -> KeyError:
-    """The error for a word not in the vocabulary, with up to three close spellings."""
+    """The error for a word not in the vocabulary, with up to three close spellings (and,
+    for a model with n-gram vectors, the fact that none of the word's n-grams is known)."""
     if not isinstance(word, str):
         return KeyError(f"words are str; got {word!r} ({type(word).__name__})")
-    norm = normalizer(wv)
-    key = norm(word) if norm is not None else word
+    key = normal_form(wv, word)
     shown = f"{word!r}" + (f" (looked up as {key!r})" if key != word else "")
     near = suggestions(wv, key)
     hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-    return KeyError(f"word {shown} not in vocabulary{hint}")
+    why = " and none of its character n-grams is known" if wv.subwords is not None else ""
+    return KeyError(f"word {shown} not in vocabulary{why}{hint}")
 
 
 def suggestions(wv: WordVectors, word: str) -> list[str]:

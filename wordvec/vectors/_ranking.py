@@ -83,13 +83,23 @@ def _mask(line: np.ndarray, rows: np.ndarray) -> None:
         line[rows[rows < line.shape[0]]] = -np.inf
 
 
-def _resolve(wv: WordVectors, words: Iterable[str], unknown: str) -> list[int] | None:
+def _resolve(wv: WordVectors, words: Iterable[str], unknown: str,
+             extra: list[np.ndarray] | None = None) -> list[int] | None:
     """Row indices of ``words``; ``None`` if one is unknown (or its vector is zero or
-    not finite: no cosine) and ``unknown="skip"``."""
+    not finite: no cosine) and ``unknown="skip"``.
+
+    With ``extra`` (a list) and a model with n-gram vectors, a word outside the
+    vocabulary that has one gets the index ``len(wv) + k``: its unit vector is appended
+    to ``extra`` as its ``k``-th entry (see :func:`_with_extra`)."""
     ids = []
     unusable = wv.unusable_rows
     for word in words:
         idx = find(wv, word)
+        if idx is None and extra is not None and wv.subwords is not None \
+                and isinstance(word, str) and wv.has_vector(word):
+            extra.append(wv._unit_of(word))
+            ids.append(len(wv) + len(extra) - 1)
+            continue
         if idx is None or (unusable.size and np.any(unusable == idx)):
             if unknown == "skip":
                 return None
@@ -99,6 +109,14 @@ def _resolve(wv: WordVectors, words: Iterable[str], unknown: str) -> list[int] |
                              "similarity is defined for it")
         ids.append(idx)
     return ids
+
+
+def _with_extra(unit: np.ndarray, extra: list[np.ndarray]) -> np.ndarray:
+    """The unit vectors with the query words from n-grams appended as extra rows (never
+    candidates: the queries score rows below ``len(wv)`` only)."""
+    if not extra:
+        return unit
+    return np.concatenate([unit, np.stack(extra).astype(np.float32)])
 
 
 def _as_words(words: str | Sequence[str] | None) -> list[str]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._util.validation import check_choice, check_int
 from ._ranking import (EPSILON, METHODS, UNKNOWN_POLICIES, Result, _block_rows, _mask, _n_rows,
-                       _pairs, _resolve, _select, top_n)
+                       _pairs, _resolve, _select, _with_extra, top_n)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors
@@ -50,16 +50,18 @@ def analogy_batch(wv: WordVectors, triples: Sequence[Sequence[str]], *, method: 
     check_choice("method", method, METHODS)
     check_choice("unknown", unknown, UNKNOWN_POLICIES)
     ids = np.full((len(triples), 3), -1, dtype=np.int64)
+    extra: list[np.ndarray] = []  # question words outside the vocabulary, from n-grams
     for q, triple in enumerate(triples):
         if isinstance(triple, str) or len(triple) != 3:
             raise ValueError(f"each analogy must be three words (a, b, c); got {triple!r}")
-        found = _resolve(wv, triple, unknown)
+        found = _resolve(wv, triple, unknown, extra)
         if found is not None:
             ids[q] = found
     known = np.flatnonzero(ids[:, 0] >= 0)
-    best, scores = analogy_indices(wv.unit_vectors, ids[known], methods=(method,), topn=topn,
+    best, scores = analogy_indices(_with_extra(wv.unit_vectors, extra), ids[known],
+                                   methods=(method,), topn=topn,
                                    restrict_vocab=restrict_vocab, block_size=block_size,
-                                   never=wv.unusable_rows)[method]
+                                   never=wv.unusable_rows, candidates=len(wv))[method]
     out: list[Result] = [[] for _ in triples]
     for q, b, s in zip(known.tolist(), best, scores):
         keep = b >= 0
@@ -70,7 +72,7 @@ def analogy_batch(wv: WordVectors, triples: Sequence[Sequence[str]], *, method: 
 def analogy_indices(unit: np.ndarray, triples: np.ndarray, *,
                     methods: Sequence[str] = ("add",), topn: int = 1,
                     restrict_vocab: int | None = None, block_size: int | None = None,
-                    never: np.ndarray | None = None,
+                    never: np.ndarray | None = None, candidates: int | None = None,
                     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Index-level analogy engine behind :func:`analogy_batch` and the evaluation.
 
@@ -88,6 +90,9 @@ def analogy_indices(unit: np.ndarray, triples: np.ndarray, *,
         Distinct question words per matrix product (default: a block of about 64 MiB).
     never : int ndarray, optional
         Rows that are never answers (:attr:`WordVectors.unusable_rows`: zero vectors).
+    candidates : int, optional
+        Only the first ``candidates`` rows may be answers (default: all); the rows
+        after them are question words from n-grams, outside the vocabulary.
 
     Returns
     -------
@@ -110,7 +115,9 @@ def analogy_indices(unit: np.ndarray, triples: np.ndarray, *,
     if triples.size and (triples.min() < 0 or triples.max() >= unit.shape[0]):
         raise ValueError(f"triples must be row indices in [0, {unit.shape[0]})")
     never = np.zeros(0, dtype=np.int64) if never is None else np.asarray(never, np.int64)
-    rows = _n_rows(restrict_vocab, unit.shape[0])
+    n_cand = unit.shape[0] if candidates is None else \
+        check_int("candidates", candidates, low=1, high=unit.shape[0])
+    rows = _n_rows(restrict_vocab, n_cand)  # type: ignore[arg-type]
     max_words = max(3, _block_rows(block_size, rows))
     out = {m: (np.full((len(triples), topn), -1, dtype=np.int64),
                np.full((len(triples), topn), -np.inf, dtype=np.float32)) for m in methods}

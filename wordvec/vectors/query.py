@@ -31,7 +31,8 @@ import numpy as np
 
 from .._util.validation import check_choice, check_int
 from ._ranking import (DEFAULT_BLOCK_BYTES, EPSILON, METHODS, UNKNOWN_POLICIES, Query, Result,
-                       _as_words, _block_rows, _mask, _n_rows, _pairs, _resolve, _select, top_n)
+                       _as_words, _block_rows, _mask, _n_rows, _pairs, _resolve, _select,
+                       _with_extra, top_n)
 from .analogies import analogy_batch, analogy_indices
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,6 +82,7 @@ def most_similar_batch(wv: WordVectors, queries: Sequence[Query], *, topn: int =
     unit = wv.unit_vectors
     rows = _n_rows(restrict_vocab, unit.shape[0])
     block = _block_rows(block_size, rows)
+    extra: list[np.ndarray] = []  # query words outside the vocabulary, from n-grams
     parsed: list[tuple[list[int], list[int]] | None] = []
     for query in queries:
         if not (isinstance(query, tuple) and len(query) == 2):
@@ -91,12 +93,14 @@ def most_similar_batch(wv: WordVectors, queries: Sequence[Query], *, topn: int =
             raise ValueError(f"3CosMul needs at least one positive word; got query {query!r}")
         if not pos and not neg:
             raise ValueError(f"a query needs at least one positive or negative word; got {query!r}")
-        pos_ids, neg_ids = _resolve(wv, pos, unknown), _resolve(wv, neg, unknown)
+        pos_ids = _resolve(wv, pos, unknown, extra)
+        neg_ids = _resolve(wv, neg, unknown, extra)
         parsed.append(None if pos_ids is None or neg_ids is None else (pos_ids, neg_ids))
 
     out: list[Result] = [[] for _ in parsed]
     todo = [i for i, q in enumerate(parsed) if q is not None]
     candidates = unit[:rows]
+    unit = _with_extra(unit, extra)
     for start in range(0, len(todo), block):
         chunk = todo[start:start + block]
         if method == "add":

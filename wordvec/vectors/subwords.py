@@ -26,9 +26,16 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .._util.validation import check_float, check_int
+from .._util.progress import bar
+from .._util.validation import check_float, check_int, default_n_jobs
+from ..linalg.operators import _TiledOperator
 
-__all__ = ["char_ngrams", "ngram_buckets", "incidence", "Subwords", "fit_subwords"]
+__all__ = ["char_ngrams", "ngram_buckets", "incidence", "Subwords", "fit_subwords",
+           "blend_weights", "blend", "fit_and_blend", "RARE_COUNT"]
+
+
+#: The count at which a word's rare share of the blend is halved (:func:`blend_weights`).
+RARE_COUNT = 50.0
 
 
 def char_ngrams(word: str, minn: int = 3, maxn: int = 6) -> list[str]:
@@ -77,7 +84,7 @@ def incidence(words: Sequence[str], minn: int, maxn: int, buckets: int,
 
 
 class Subwords:
-    """N-gram vectors fitted to a model's words: ``vector(word)`` for any word.
+    """N-gram vectors fitted to a model's words: a vector for any word with a known n-gram.
 
     Parameters
     ----------
@@ -87,20 +94,39 @@ class Subwords:
         The n-gram vectors.
     minn, maxn, buckets : int
         The n-gram lengths and the hash range they were made with.
+    scale : float, default=1.0
+        Length of the vectors :meth:`vector` gives (the n-gram mean's direction, this
+        long), so that an unseen word weighs in a sum of vectors as a model's word
+        does (:func:`wordvec.build` sets it).
+    fit : dict, optional
+        How the table was fitted (steps, residual, ``lam``, words), saved with it.
     """
 
     def __init__(self, buckets_used: np.ndarray, table: np.ndarray, *, minn: int, maxn: int,
-                 buckets: int, fit: dict[str, float] | None = None) -> None:
+                 buckets: int, scale: float = 1.0, fit: dict[str, float] | None = None) -> None:
         self.buckets_used = np.asarray(buckets_used, dtype=np.int64)
         self.table = np.asarray(table, dtype=np.float32)
         if self.table.ndim != 2 or self.table.shape[0] != self.buckets_used.size:
             raise ValueError(f"table must have one row per used bucket "
                              f"({self.buckets_used.size}); got shape {self.table.shape}")
-        self.minn, self.maxn, self.buckets = minn, maxn, buckets
+        if self.buckets_used.size and (np.any(np.diff(self.buckets_used) <= 0)
+                                       or self.buckets_used[0] < 0
+                                       or self.buckets_used[-1] >= buckets):
+            raise ValueError(f"buckets_used must be increasing bucket numbers in [0, {buckets})")
+        if not (1 <= minn <= maxn):
+            raise ValueError(f"n-gram lengths must satisfy 1 <= minn <= maxn; got {minn}, {maxn}")
+        if not (np.isfinite(scale) and scale > 0):
+            raise ValueError(f"scale must be a positive number; got {scale!r}")
+        self.minn, self.maxn, self.buckets = int(minn), int(maxn), int(buckets)
+        self.scale = float(scale)
         self.fit = dict(fit or {})
 
+    @property
+    def dim(self) -> int:
+        return int(self.table.shape[1])
+
     def __repr__(self) -> str:
-        return (f"Subwords({self.table.shape[0]} n-gram rows, dim={self.table.shape[1]}, "
+        return (f"Subwords({self.table.shape[0]} n-gram rows, dim={self.dim}, "
                 f"n={self.minn}-{self.maxn}, buckets={self.buckets})")
 
     def known_ngrams(self, word: str) -> int:
@@ -108,27 +134,78 @@ class Subwords:
         return int(self._rows(word).size)
 
     def _rows(self, word: str) -> np.ndarray:
+        if not isinstance(word, str):
+            raise TypeError(f"words are str; got {word!r} ({type(word).__name__})")
         b = ngram_buckets(word, self.minn, self.maxn, self.buckets)
-        at = np.searchsorted(self.buckets_used, b)
-        at = np.minimum(at, max(self.buckets_used.size - 1, 0))
-        hit = self.buckets_used.size > 0
-        return at[self.buckets_used[at] == b] if hit else at[:0]
+        if self.buckets_used.size == 0:
+            return b[:0]
+        at = np.minimum(np.searchsorted(self.buckets_used, b), self.buckets_used.size - 1)
+        return at[self.buckets_used[at] == b]
+
+    def mean(self, words: Sequence[str]) -> np.ndarray:
+        """(len(words), dim) float32: each word's mean known n-gram vector, zero for a
+        word with none (one sparse product for all the words)."""
+        rows = [self._rows(w) for w in words]
+        sizes = np.array([r.size for r in rows], dtype=np.int64)
+        cols = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        row = np.repeat(np.arange(len(rows)), sizes)
+        data = (1.0 / np.maximum(sizes, 1))[row].astype(np.float32)
+        m = sp.csr_matrix((data, (row, cols)), shape=(len(rows), self.table.shape[0]))
+        return np.asarray(m @ self.table, dtype=np.float32).reshape(len(rows), self.dim)
 
     def vector(self, word: str) -> np.ndarray | None:
-        """The mean of ``word``'s known n-gram vectors, or None if it has none."""
-        if not isinstance(word, str):
-            raise TypeError(f"words are str; got {type(word).__name__}")
-        rows = self._rows(word)
-        if rows.size == 0:
+        """``word``'s vector from its n-grams (their mean's direction, :attr:`scale`
+        long), or None if none of its n-grams is known."""
+        v = self.mean([word])[0]
+        norm = float(np.linalg.norm(v))
+        if not norm or not np.isfinite(norm):
             return None
-        return self.table[rows].mean(axis=0)
+        return (v * np.float32(self.scale / norm)).astype(np.float32)
+
+    def vectors(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors of many words (as :meth:`vector`) and a mask of the words that have
+        one (rows of the others are zero)."""
+        v = self.mean(words)
+        norms = np.linalg.norm(v, axis=1)
+        ok = (norms > 0) & np.isfinite(norms)
+        v[ok] *= (self.scale / norms[ok])[:, None].astype(np.float32)
+        v[~ok] = 0.0
+        return v, ok
+
+
+def blend_weights(counts: np.ndarray, weight: float, rare_weight: float,
+                  rare_count: float = RARE_COUNT) -> np.ndarray:
+    """Each word's share of its n-gram vector in the blend of :func:`wordvec.build`:
+    ``weight + rare_weight * rare_count / (rare_count + count)`` (a frequent word's own
+    vector is reliable; a rare word's is noise its n-grams correct).
+
+    >>> [round(float(x), 3) for x in blend_weights(np.array([0, 50, 950]), 0.2, 0.5)]
+    [0.7, 0.45, 0.225]
+    """
+    c = np.asarray(counts, dtype=np.float64)
+    return (weight + rare_weight * rare_count / (rare_count + c)).astype(np.float32)
+
+
+def blend(unit: np.ndarray, reconstruction: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """``unit + shares * unit(reconstruction)``, row by row (a zero reconstruction adds
+    nothing): each word's vector pulled towards the vectors of its n-grams."""
+    norms = np.linalg.norm(reconstruction, axis=1, keepdims=True)
+    r = reconstruction / np.where(norms > 0, norms, 1).astype(np.float32)
+    return np.ascontiguousarray(unit + shares[:, None].astype(np.float32) * r,
+                                dtype=np.float32)
 
 
 def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, maxn: int = 6,
-                 buckets: int = 2_000_000, lam: float = 0.1, n_iter: int = 30,
-                 tol: float = 1e-4, min_words: int = 1) -> Subwords:
+                 buckets: int = 2_000_000, lam: float = 0.1, n_iter: int = 3,
+                 tol: float = 1e-4, min_words: int = 1, n_jobs: int | None = None,
+                 progress: bool = False) -> tuple[Subwords, np.ndarray]:
     """Fit n-gram vectors whose means reproduce ``vectors`` (one row per word) by ridge
-    least squares (module notes); ``lam`` weighs the penalty against the fit."""
+    least squares (module notes); ``lam`` weighs the penalty against the fit.
+
+    Returns the :class:`Subwords` and the words' reconstructions ``G Z`` (the mean of
+    each word's n-gram vectors, same shape as ``vectors``).  Three CG steps from the
+    Jacobi start give the hidden words' vectors as good as thirty
+    (``benchmarks/study_subwords.py``)."""
     minn = check_int("minn", minn, low=1)  # type: ignore[assignment]
     maxn = check_int("maxn", maxn, low=minn)  # type: ignore[assignment]
     buckets = check_int("buckets", buckets, low=1)  # type: ignore[assignment]
@@ -140,24 +217,59 @@ def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, ma
         raise ValueError(f"vectors must have one row per word ({len(words)}); "
                          f"got shape {w.shape}")
     g, used = incidence(words, minn, maxn, buckets, min_words)
-    gt = g.T.tocsr()
     diag = np.asarray(g.multiply(g).sum(axis=0)).ravel().astype(np.float32) + lam
     inv = (1.0 / diag)[:, None]
+    op = _TiledOperator(g, default_n_jobs() if n_jobs is None else n_jobs)
 
-    def apply(x: np.ndarray) -> np.ndarray:  # (G.T G + lam I) x
-        return gt @ (g @ x) + lam * x
+    def apply(x: np.ndarray) -> np.ndarray:  # (G.T G + lam I) x, on all cores
+        out = op.rmatmat(op.matmat(x))
+        out += np.float32(lam) * x
+        return out
 
     # The columns are independent problems with the same matrix: solved in blocks of
     # columns, so the solver's work arrays are (n-grams x block), not (n-grams x dim).
     z = np.empty((used.size, w.shape[1]), dtype=np.float32)
+    recon = np.empty_like(w)
     steps, residual, total = 0, 0.0, 0.0
-    for lo in range(0, w.shape[1], _COLUMNS):
-        z_block, n, res, norm = _solve(apply, inv, gt @ w[:, lo:lo + _COLUMNS], n_iter, tol)
-        z[:, lo:lo + _COLUMNS] = z_block
-        steps, residual, total = max(steps, n), residual + res ** 2, total + norm ** 2
+    starts = range(0, w.shape[1], _COLUMNS)
+    line = bar(progress, total=len(starts), desc="subwords", unit="block")
+    try:
+        for lo in starts:
+            b = op.rmatmat(np.ascontiguousarray(w[:, lo:lo + _COLUMNS]))
+            z_block, n, res, norm = _solve(apply, inv, b, n_iter, tol)
+            z[:, lo:lo + _COLUMNS] = z_block
+            recon[:, lo:lo + _COLUMNS] = op.matmat(z_block)
+            steps, residual, total = max(steps, n), residual + res ** 2, total + norm ** 2
+            line.update()
+    finally:
+        line.close()
+        op.close()
     fit = {"steps": steps, "relative_residual": float(np.sqrt(residual / (total or 1.0))),
-           "lam": lam, "words": len(words)}
-    return Subwords(used, z, minn=minn, maxn=maxn, buckets=buckets, fit=fit)
+           "lam": lam, "words": len(words), "min_words": min_words}
+    return Subwords(used, z, minn=minn, maxn=maxn, buckets=buckets, fit=fit), recon
+
+
+def fit_and_blend(words: Sequence[str], counts: np.ndarray, vectors: np.ndarray, *,
+                  weight: float, rare_weight: float, n_jobs: int | None = None,
+                  progress: bool = False) -> tuple[np.ndarray, Subwords]:
+    """The n-gram step of :func:`wordvec.build`: fit n-gram vectors to the words' unit
+    vectors, then blend each word's reconstruction into its unit vector with the shares
+    of :func:`blend_weights` (no blend when both weights are 0: the vectors are returned
+    as they are).
+
+    The blend gives every vector what fastText's sum of n-grams gives it: words sharing
+    affixes move together (walk : walked, city : cities), and a rare word's noisy vector
+    leans more on its n-grams (``benchmarks/study_subword_blend.py``).  The returned
+    :class:`Subwords` give unseen words vectors as long as the median vector."""
+    w = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(w, axis=1, keepdims=True)
+    unit = w / np.where(norms > 0, norms, 1).astype(np.float32)
+    subwords, recon = fit_subwords(words, unit, n_jobs=n_jobs, progress=progress)
+    if weight or rare_weight:
+        w = blend(unit, recon, blend_weights(counts, weight, rare_weight))
+    lengths = np.linalg.norm(w, axis=1)
+    subwords.scale = float(np.median(lengths[lengths > 0])) if np.any(lengths > 0) else 1.0
+    return w, subwords
 
 
 #: Columns of the n-gram vectors solved together (bounds the solver's memory).
@@ -176,15 +288,17 @@ def _solve(apply: Callable[[np.ndarray], np.ndarray], inv: np.ndarray, b: np.nda
     ry = np.einsum("ij,ij->j", r, y)
     b_norm = float(np.linalg.norm(b)) or 1.0
     steps = 0
+    tmp = np.empty_like(z)
     for steps in range(1, n_iter + 1):
         ap = apply(p)
         alpha = ry / np.maximum(np.einsum("ij,ij->j", p, ap), tiny)
-        z += alpha * p
-        r -= alpha * ap
+        z += np.multiply(p, alpha, out=tmp)
+        r -= np.multiply(ap, alpha, out=ap)
         if float(np.linalg.norm(r)) <= tol * b_norm:
             break
-        y = inv * r
+        np.multiply(inv, r, out=y)
         ry_new = np.einsum("ij,ij->j", r, y)
-        p = y + (ry_new / np.maximum(ry, tiny)) * p
+        p *= ry_new / np.maximum(ry, tiny)
+        p += y
         ry = ry_new
     return z, steps, float(np.linalg.norm(r)), b_norm

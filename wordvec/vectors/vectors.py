@@ -17,6 +17,7 @@ import numpy as np
 from .._util.validation import check_bool, check_float
 from . import _lookup, query
 from . import io as _io
+from .subwords import Subwords
 
 __all__ = ["WordVectors", "UnusableVectorWarning"]
 
@@ -40,6 +41,11 @@ class WordVectors:
         Corpus counts, most frequent first when built by :func:`wordvec.build`.
     params, stats : dict, optional
         Build parameters and corpus statistics, saved with the vectors.
+    subwords : Subwords, optional
+        Vectors of character n-grams (:func:`wordvec.build` with ``subwords=True``):
+        with them every lookup and query also takes words outside the vocabulary (their
+        vector comes from their n-grams); ``"word" in wv`` still means "in the
+        vocabulary" and :meth:`has_vector` says whether a word has a vector at all.
 
     Examples
     --------
@@ -53,7 +59,8 @@ class WordVectors:
     def __init__(self, vectors: np.ndarray, words: Sequence[str],
                  counts: Sequence[int] | np.ndarray | None = None,
                  params: dict[str, Any] | None = None,
-                 stats: dict[str, Any] | None = None) -> None:
+                 stats: dict[str, Any] | None = None,
+                 subwords: Subwords | None = None) -> None:
         vectors = np.asarray(vectors)
         if vectors.ndim != 2 or vectors.shape[1] < 1:
             raise ValueError(f"vectors must be a 2-D array with at least one column; got "
@@ -81,6 +88,13 @@ class WordVectors:
             seen: set[str] = set()
             dup = next(w for w in self.index_to_key if w in seen or seen.add(w))  # type: ignore[func-returns-value]
             raise ValueError(f"duplicate word {dup!r} in vocabulary")
+        if subwords is not None and not isinstance(subwords, Subwords):
+            raise ValueError(f"subwords must be a wordvec.vectors.subwords.Subwords; got "
+                             f"{type(subwords).__name__}")
+        if subwords is not None and subwords.dim != vectors.shape[1]:
+            raise ValueError(f"the n-gram vectors have {subwords.dim} dimensions, the word "
+                             f"vectors {vectors.shape[1]}")
+        self.subwords = subwords
         self._vectors = vectors
         self.counts = counts
         self.params = dict(params or {})
@@ -110,7 +124,9 @@ class WordVectors:
         return iter(self.index_to_key)
 
     def __repr__(self) -> str:
-        return f"WordVectors({len(self)} words, dim={self.vector_size})"
+        extra = "" if self.subwords is None else \
+            f", subwords={self.subwords.table.shape[0]} n-grams"
+        return f"WordVectors({len(self)} words, dim={self.vector_size}{extra})"
 
     def get_index(self, word: str) -> int:
         """Row of ``word``, as given or as the model's tokenizer normalizes it (``Money``
@@ -125,12 +141,53 @@ class WordVectors:
             raise TypeError(f"index with a word (str) or a list of words; got "
                             f"{type(words).__name__}")
         if isinstance(words, str):
-            out = self._vectors[self.get_index(words)]
-        else:
+            return self.get_vector(words)
+        if self.subwords is None:
             out = self._vectors[[self.get_index(w) for w in words]]
+        else:
+            out = np.stack([self.get_vector(w) for w in words]) if len(words) else \
+                np.zeros((0, self.vector_size), dtype=np.float32)
         out = out.view()
         out.flags.writeable = False
         return out
+
+    def get_vector(self, word: str) -> np.ndarray:
+        """The vector of ``word`` (read-only): its row, else (with :attr:`subwords`) the
+        vector of its character n-grams; ``KeyError`` if it has neither."""
+        idx = _lookup.find(self, word)
+        if idx is not None:
+            out = self._vectors[idx].view()
+        else:
+            out = self._subword_vector(word)
+        out.flags.writeable = False
+        return out
+
+    def has_vector(self, word: str) -> bool:
+        """Whether ``word`` has a vector: in the vocabulary (as given or normalized), or
+        one of its n-grams is known (:attr:`subwords`).  ``word in wv`` is the
+        vocabulary alone."""
+        if _lookup.find(self, word) is not None:
+            return True
+        return self.subwords is not None and isinstance(word, str) and \
+            self.subwords.known_ngrams(_lookup.normal_form(self, word)) > 0
+
+    def _subword_vector(self, word: str) -> np.ndarray:
+        """The n-gram vector of a word outside the vocabulary (of its normalized form, as
+        the model's tokenizer would have counted it); ``KeyError`` if there is none."""
+        if self.subwords is None or not isinstance(word, str):
+            raise _lookup.unknown_word(self, word)
+        v = self.subwords.vector(_lookup.normal_form(self, word))
+        if v is None:
+            raise _lookup.unknown_word(self, word)
+        return v
+
+    def _unit_of(self, word: str) -> np.ndarray:
+        """Unit vector of ``word`` for a cosine: its row's, or its n-grams' direction."""
+        idx = _lookup.find(self, word)
+        if idx is None and self.subwords is not None:
+            v = self._subword_vector(word)
+            return (v / np.linalg.norm(v)).astype(np.float32)
+        return self.unit_vectors[self._row(word)]
 
     @property
     def unit_vectors(self) -> np.ndarray:
@@ -184,8 +241,7 @@ class WordVectors:
         >>> round(wv.similarity("x", "y"), 4)
         0.7071
         """
-        unit = self.unit_vectors
-        return float(unit[self._row(a)] @ unit[self._row(b)])
+        return float(self._unit_of(a) @ self._unit_of(b))
 
     def n_similarity(self, words_a: Sequence[str], words_b: Sequence[str]) -> float:
         """Cosine between the means of two word sets (raw vectors, as gensim).
@@ -198,13 +254,19 @@ class WordVectors:
             raise ValueError("n_similarity takes two lists of words; got a str")
         if not len(words_a) or not len(words_b):
             raise ValueError("n_similarity needs two non-empty word lists")
-        mean_a = self._vectors[[self._row(w) for w in words_a]].mean(axis=0)
-        mean_b = self._vectors[[self._row(w) for w in words_b]].mean(axis=0)
+        mean_a = np.mean([self._raw(w) for w in words_a], axis=0)
+        mean_b = np.mean([self._raw(w) for w in words_b], axis=0)
         denom = float(np.linalg.norm(mean_a) * np.linalg.norm(mean_b))
         if not denom:
             raise ValueError("n_similarity: the mean vector of one word list is zero (its "
                              "vectors cancel out): no cosine is defined")
         return float(mean_a @ mean_b) / denom
+
+    def _raw(self, word: str) -> np.ndarray:
+        """The vector of ``word`` for a sum: its row (checked usable), or its n-grams'."""
+        if _lookup.find(self, word) is None and self.subwords is not None:
+            return self._subword_vector(word)
+        return self._vectors[self._row(word)]
 
     def distances(self, word: str, others: Sequence[str] | None = None) -> np.ndarray:
         """Cosine distances ``1 - cos`` from ``word`` to ``others`` (default: every word).
@@ -214,8 +276,8 @@ class WordVectors:
         [1.0, 2.0]
         """
         unit = self.unit_vectors
-        target = unit if not others else unit[[self._row(w) for w in others]]
-        dist = (1.0 - target @ unit[self._row(word)]).astype(np.float32)
+        target = unit if not others else np.stack([self._unit_of(w) for w in others])
+        dist = (1.0 - target @ self._unit_of(word)).astype(np.float32)
         if not others and self.unusable_rows.size:
             dist[self.unusable_rows] = np.inf  # never closer than any word
         return dist
@@ -228,8 +290,12 @@ class WordVectors:
         ['x']
         """
         dist = self.distances(a)
-        ia, ib = self.get_index(a), self._row(b)
-        return [self.index_to_key[i] for i in np.flatnonzero(dist < dist[ib]) if i != ia]
+        ia = _lookup.find(self, a)
+        if _lookup.find(self, b) is None and self.subwords is not None:  # b from n-grams
+            cut = np.float32(1.0) - np.float32(self._unit_of(b) @ self._unit_of(a))
+        else:
+            cut = dist[self._row(b)]
+        return [self.index_to_key[i] for i in np.flatnonzero(dist < cut) if i != ia]
 
     def rank(self, a: str, b: str) -> int:
         """Rank of ``b`` among the neighbours of ``a`` (1 = nearest), as gensim.
@@ -249,7 +315,7 @@ class WordVectors:
         """
         if isinstance(words, str) or not len(words):
             raise ValueError(f"doesnt_match needs a non-empty list of words; got {words!r}")
-        unit = self.unit_vectors[[self._row(w) for w in words]]
+        unit = np.stack([self._unit_of(w) for w in words])
         mean = unit.mean(axis=0)
         norm = np.linalg.norm(mean)
         scores = unit @ (mean / norm if norm else mean)
@@ -356,7 +422,7 @@ class WordVectors:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save in the native format (atomic: a temporary file renamed into place)."""
         _io.save_native(path, self._vectors, self.index_to_key, self.counts, self.params,
-                        self.stats)
+                        self.stats, self.subwords)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], mmap: str | None = None) -> WordVectors:
@@ -369,7 +435,7 @@ class WordVectors:
         """
         matrix, header = _io.load_native(path, mmap=mmap)
         return cls(matrix, header["words"], header.get("counts"), header.get("params"),
-                   header.get("stats"))
+                   header.get("stats"), header.get("subwords"))
 
 
 def _check_counts(counts: Sequence[int] | np.ndarray | None, n: int) -> np.ndarray | None:
