@@ -4,7 +4,7 @@ Counts per window (one count each), then variants of the reduction on them; Spea
 the similarity sets (WS353-SIM, RG-65, MC-30), the relatedness ones (WS353-REL, MTurk-287)
 and WS353-ALL, for the default build and each candidate, on two corpora.
 
-    NLTK_DATA=../shared/nltk_data python benchmarks/study_similarity_preset.py [--corpora wiki nltk5] [--round 2]
+    NLTK_DATA=../shared/nltk_data python benchmarks/study_similarity_preset.py [--corpora wiki nltk5] [--round 2|3]
 
 Figures: benchmarks/RESULTS.md.
 """
@@ -40,13 +40,22 @@ MORE = {  # a second round, on the default window, after small windows lost (RES
     "w8": (8, {}),
 }
 
+ROUND3 = {  # a third round, after the n-gram blend and context_weight 1 became defaults
+    "default": (5, {}),
+    "shift 5": (5, {"shift": 5}),
+    "subword 0.5": (5, {"subword_weight": 0.5}),
+    "shift 5 + subword 0.5": (5, {"shift": 5, "subword_weight": 0.5}),
+    "shift 3 + subword 0.4": (5, {"shift": 3, "subword_weight": 0.4}),
+    "no contexts + subword 0.5": (5, {"add_contexts": False, "subword_weight": 0.5}),
+}
+
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpora", nargs="+", default=["wiki", "nltk5"], choices=sorted(CORPORA))
-    ap.add_argument("--round", type=int, choices=(1, 2), default=1)
+    ap.add_argument("--round", type=int, choices=(1, 2, 3), default=1)
     args = ap.parse_args()
-    variants = VARIANTS if args.round == 1 else MORE
+    variants = {1: VARIANTS, 2: MORE, 3: ROUND3}[args.round]
     print("| corpus | variant | " + " | ".join(SETS) + " | mean sim | mean rel |")
     print("|---|---|" + "---|" * (len(SETS) + 2))
     for name in args.corpora:

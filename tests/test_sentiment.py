@@ -10,6 +10,7 @@ import pytest
 
 import wordvec
 from wordvec.adaptation import adapt
+from wordvec.classifier import CombinedClassifier
 from wordvec.cli import main
 from wordvec.sentiment import (
     EMBEDDING_WEIGHT_GRID,
@@ -31,11 +32,13 @@ def test_models_are_pipelines_with_the_settings() -> None:
                               alpha=0.5)
     assert list(models) == list(MODELS) == ["tfidf", "embeddings", "nb", "combined"]
     defaults = sentiment_models(wv)
-    assert defaults["combined"].get_params()["features__transformer_weights"] == {
-        "nb": 1.0, "embeddings": 0.1}
+    tuned = defaults["combined"]  # chooses its blocks, embedding weight and C in fit
+    assert isinstance(tuned, CombinedClassifier) and tuned.vectors is wv
+    assert tuned.get_params()["pooling"] == "mean" and tuned.get_params()["alpha"] == 1.0
+    assert 0.0 in tuned.embedding_weights and set(tuned.sparse) == {"nb", "tfidf"}
     assert defaults["embeddings"].get_params()["clf__C"] == 0.01
     assert defaults["tfidf"].get_params()["clf__C"] == 100.0
-    assert defaults["nb"].get_params()["clf__C"] == defaults["combined"].get_params()["clf__C"] == 10.0
+    assert defaults["nb"].get_params()["clf__C"] == 10.0
     assert defaults["nb"].get_params()["nb__ratio__alpha"] == 1.0
     no_embeddings = sentiment_models(wv, embedding_weight=0)["combined"].get_params()
     assert no_embeddings["features__transformer_weights"]["embeddings"] == 0
@@ -87,10 +90,14 @@ def test_cross_validation_on_tiny_data(general_counts: Path, data: LabelledTexts
     assert report.transform_runs == 3
     text = format_report(report)
     assert "12 documents (neg 6, pos 6); 3-fold stratified" in text
-    assert "nb_C=10.0, embedding_weight=0.1, alpha=1.0" in text
+    assert "nb_C=10.0, embedding_weight=tuned, alpha=1.0" in text
     assert "TF-IDF + logistic regression" in text and "accuracy 1.0000 ± 0.0000" in text
     assert "NB n-grams + logistic regression " in text
-    assert "NB n-grams + embeddings + logistic regression" in text
+    assert "n-grams + embeddings, tuned in fit (CombinedClassifier)" in text
+    # what the combined model chose in each fold is reported
+    assert len(report.chosen["combined"]) == 3
+    assert {c["sparse"] for c in report.chosen["combined"]} <= {"nb", "tfidf"}
+    assert "tuned in fit (CombinedClassifier): chose " in text
     assert "median of 3 runs after fit" in text
     untimed = cross_validate_sentiment(data, wv, folds=2, models=["nb"], transform_runs=0)
     assert untimed.transform_seconds is None and list(untimed.scores) == ["nb"]
@@ -110,7 +117,12 @@ def test_nested_cross_validation_chooses_inside_the_training_part(
     assert list(report.chosen) == ["nb", "combined"]  # tfidf keeps its fixed C
     assert len(report.chosen["nb"]) == len(report.chosen["combined"]) == 3
     assert {c["nb_C"] for c in report.chosen["nb"]} <= set(NB_C_GRID)
-    for c in report.chosen["combined"]:
+    for c in report.chosen["combined"]:  # the tuned combined model chooses in its own fit
+        assert set(c) == {"sparse", "embedding_weight", "C"}
+    fixed = cross_validate_sentiment(data, wv, folds=3, seed=0, inner_folds=2,
+                                     models=["combined"], embedding_weight=0.1,
+                                     transform_runs=0)
+    for c in fixed.chosen["combined"]:
         assert c["nb_C"] in NB_C_GRID and c["embedding_weight"] in EMBEDDING_WEIGHT_GRID
     # the same grid search by hand on the first outer fold
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -123,8 +135,8 @@ def test_nested_cross_validation_chooses_inside_the_training_part(
     assert report.scores["nb"][0] == search.score([data.texts[i] for i in test],
                                                   [data.labels[i] for i in test])
     text = format_report(report)
-    assert "nb_C and embedding_weight by nested CV (2 inner folds)" in text
-    assert "NB n-grams + embeddings + logistic regression: nested CV chose nb_C=" in text
+    assert "nb_C by nested CV (2 inner folds), embedding_weight=tuned" in text
+    assert "NB n-grams + logistic regression: chose nb_C=" in text
     with pytest.raises(ValueError, match="inner_folds must be an integer >= 2; got 1"):
         cross_validate_sentiment(data, wv, inner_folds=1)
 
@@ -150,12 +162,13 @@ def test_cli_sentiment_with_adaptation(general_counts: Path, data: LabelledTexts
                  "combined", "--pooling", "mean", "--C", "5", "--nb-C", "4", "--alpha", "0.5"]) == 0
     out, err = capsys.readouterr()
     assert "adapted vectors:" in err and "task_weight=2.0" in err
-    assert ("pooling=mean, C=5.0, embedding_C=0.01, nb_C=4.0, embedding_weight=0.1, "
+    assert ("pooling=mean, C=5.0, embedding_C=0.01, nb_C=4.0, embedding_weight=tuned, "
             "alpha=0.5") in out
+    assert "combined fold 1 (" in err and "3/3 done" in err  # fold progress
     assert "TF-IDF + logistic regression " in out
-    assert "NB n-grams + embeddings + logistic regression " in out
+    assert "n-grams + embeddings, tuned in fit" in out
     assert "NB n-grams + logistic regression " not in out
-    assert "embeddings + logistic regression " not in out.replace("NB n-grams + embeddings", "")
+    assert "embeddings + logistic regression " not in out
     assert model.exists()
     report = tmp_path / "report.json"
     assert main(["sentiment", str(csv), "--model", str(model), "--folds", "2", "-q",
@@ -167,7 +180,7 @@ def test_cli_sentiment_with_adaptation(general_counts: Path, data: LabelledTexts
     assert saved["chosen"] == {}
     assert main(["sentiment", str(csv), "--model", str(model), "--folds", "2", "-q",
                  "--models", "nb", "--inner-folds", "2", "--json", str(report)]) == 0
-    assert "NB n-grams + logistic regression: nested CV chose nb_C=" in capsys.readouterr().out
+    assert "NB n-grams + logistic regression: chose nb_C=" in capsys.readouterr().out
     saved = json.loads(report.read_text(encoding="utf-8"))
     assert saved["settings"]["inner_folds"] == 2 and len(saved["chosen"]["nb"]) == 2
 

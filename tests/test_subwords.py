@@ -42,6 +42,11 @@ def test_fit_solves_the_ridge_problem() -> None:
     np.testing.assert_array_equal(sw.buckets_used, used)
     # the reconstructions are the means of the words' n-gram vectors, G Z
     np.testing.assert_allclose(recon, dense @ expected, atol=2e-4)
+    stats: dict = {}
+    none, alone = fit_subwords(words, w, minn=2, maxn=4, buckets=10_000, lam=lam, n_iter=500,
+                               tol=1e-7, keep_table=False, stats=stats)
+    assert none is None and stats["ngram_rows"] == used.size  # the table was never kept
+    np.testing.assert_array_equal(alone, recon)
     np.testing.assert_allclose(sw.mean(words), dense @ expected, atol=2e-4)
     # a word's vector is that mean's direction, ``scale`` long
     mean = (dense @ expected)[1]

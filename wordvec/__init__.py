@@ -19,7 +19,7 @@ _LAZY = {
     "WordVectors": "vectors.vectors", "Vocabulary": "counting.vocab",
     # scikit-learn is imported only when the sentiment features are first used
     "EmbeddingVectorizer": "features", "EmptyDocumentWarning": "features",
-    "LogCountRatio": "logcountratio", "adapt": "adaptation",
+    "LogCountRatio": "logcountratio", "adapt": "adaptation", "CombinedClassifier": "classifier",
     # which implementation runs the kernels (compiled or NumPy/SciPy), and what is in use
     "set_backend": "backend", "use_backend": "backend", "show_config": "backend",
     # the reduction stage on any matrix, and pictures (matplotlib, the plot extra)
@@ -49,6 +49,7 @@ __all__ = [
     "Vocabulary", "WordVectors", "WordvecError", "build", "build_from_counts", "count", "load", "__version__",
     "load_glove", "load_vectors", "load_word2vec", "save_glove", "save_word2vec",
     "EmbeddingVectorizer", "EmptyDocumentWarning", "LabelledTexts", "LogCountRatio", "adapt", "load_labelled",
+    "CombinedClassifier",
     "set_backend", "use_backend", "show_config", "factorize", "Factorization",
     "plot_words", "plot_spectrum", "project",
 ]

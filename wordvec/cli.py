@@ -93,6 +93,7 @@ def _add_sentiment(sub: Any) -> None:
     from .sentiment import MODELS
     p = sub.add_parser("sentiment", help="cross-validate sentiment models with the vectors")
     p.add_argument("data", help="labelled data: NLTK categorized corpus (movie_reviews), a "
+                                "sentence task (pros_cons, product_reviews), a "
                                 "folder with one sub-folder per label, or a .csv/.tsv file "
                                 "with text and label columns")
     src = p.add_mutually_exclusive_group(required=True)
@@ -114,11 +115,12 @@ def _add_sentiment(sub: Any) -> None:
     p.add_argument("--embedding-C", type=float, default=0.01,
                    help="C of the logistic regression on embeddings alone (default: 0.01)")
     p.add_argument("--nb-C", dest="nb_C", type=float, default=10.0,
-                   help="C of the logistic regression on NB n-grams and of the combined "
-                        "model (default: 10)")
-    p.add_argument("--embedding-weight", type=float, default=0.1,
-                   help="scale of the standardized embedding block in the combined model "
-                        "(default: 0.1)")
+                   help="C of the logistic regression on NB n-grams (default: 10)")
+    p.add_argument("--embedding-weight", type=float, default=None,
+                   help="a fixed scale of the standardized embedding block in the combined "
+                        "model (with C=--nb-C); default: the combined model chooses its "
+                        "n-gram block, embedding weight and C by inner cross-validation "
+                        "on each training part")
     p.add_argument("--alpha", type=float, default=1.0,
                    help="smoothing of the NB log-count ratios (default: 1)")
     p.add_argument("--inner-folds", type=int, default=None, metavar="K",

@@ -454,13 +454,12 @@ def _weight_and_reduce(vocab: Vocabulary, box: list[sp.csr_matrix | BlockMatrix]
     subwords = None
     if p["subwords"] or p["subword_weight"] or p["subword_rare_weight"]:
         t0 = time.perf_counter()
-        vectors, subwords = fit_and_blend(
+        vectors, subwords, fit = fit_and_blend(
             vocab.words, vocab.counts, vectors, weight=p["subword_weight"],
-            rare_weight=p["subword_rare_weight"], n_jobs=n_jobs, progress=progress)
+            rare_weight=p["subword_rare_weight"], keep=p["subwords"], n_jobs=n_jobs,
+            progress=progress)
         timings["subwords"] = time.perf_counter() - t0
-        stats["subwords"] = {"ngram_rows": int(subwords.table.shape[0]), **subwords.fit}
-        if not p["subwords"]:
-            subwords = None
+        stats["subwords"] = fit
     stats["singular_values"] = [float(x) for x in s]  # all dim: the spectrum plot
     if p["svd_algorithm"] != "arpack":  # which sparse products the SVD used
         stats["svd_products"] = "compiled" if _kernels.load() is not None else "scipy"

@@ -28,6 +28,7 @@ import numpy as np
 from ._util.files import check_writable
 from ._util.validation import check_choice, check_float, check_int
 from .adaptation import adapt
+from .classifier import CombinedClassifier
 from .features import POOLINGS, EmbeddingVectorizer
 from .logcountratio import LogCountRatio
 from .params import DEFAULTS
@@ -43,7 +44,7 @@ MODELS = ("tfidf", "embeddings", "nb", "combined")
 _MODEL_TITLES = {"tfidf": "TF-IDF + logistic regression",
                  "embeddings": "embeddings + logistic regression",
                  "nb": "NB n-grams + logistic regression",
-                 "combined": "NB n-grams + embeddings + logistic regression"}
+                 "combined": "n-grams + embeddings, tuned in fit (CombinedClassifier)"}
 #: The grids of nested cross-validation (``inner_folds``): ``nb_C`` of the "nb" and
 #: "combined" models, and the combined model's ``embedding_weight`` (0: no embeddings).
 NB_C_GRID = (0.1, 1.0, 10.0)
@@ -52,7 +53,7 @@ EMBEDDING_WEIGHT_GRID = (0.0, 0.01, 0.03, 0.1)
 
 def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: str = "mean",
                      C: float = 100.0, embedding_C: float = 0.01, nb_C: float = 10.0,
-                     embedding_weight: float = 0.1, alpha: float = 1.0,
+                     embedding_weight: float | None = None, alpha: float = 1.0,
                      max_iter: int = 5000) -> dict[str, Any]:
     """The pipelines: ``"tfidf"``, ``"embeddings"``, ``"nb"`` and ``"combined"``.
 
@@ -66,20 +67,21 @@ def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: 
       Bayes log-count ratio with smoothing ``alpha``
       (:class:`~wordvec.logcountratio.LogCountRatio`, learned from the training labels
       only), then ``LogisticRegression(C=nb_C)``.
-    * ``"combined"``: the ``"nb"`` features and the ``"embeddings"`` block side by
-      side (``FeatureUnion``), the standardized embedding block scaled by
-      ``embedding_weight``, then ``LogisticRegression(C=nb_C)``.  Scaling a block by
-      ``w`` gives it the regularization of ``C * w**2`` (here ``10 * 0.1**2 = 0.1``,
-      ten times looser than the embeddings model alone).
+    * ``"combined"``: :class:`~wordvec.classifier.CombinedClassifier`, which chooses
+      in ``fit``, by inner cross-validation on the training documents, the sparse block
+      (NB or TF-IDF n-grams), the weight of the standardized embedding block next to it
+      (0 included) and ``C``: nothing is tuned per data set by hand, and where the
+      vectors do not help the task the search drops them.  With a number for
+      ``embedding_weight`` instead, the fixed model of earlier versions: the ``"nb"``
+      features and the embedding block scaled by ``embedding_weight`` side by side
+      (``FeatureUnion``), then ``LogisticRegression(C=nb_C)`` (0.1 and 10 were chosen
+      on ``movie_reviews`` and did not carry over to other tasks:
+      ``benchmarks/RESULTS.md``).
 
-    ``alpha=1`` is the paper's.  ``nb_C=10`` and ``embedding_weight=0.1`` are the
-    values that nested cross-validation chose in 7 of the 10 training parts of
-    ``movie_reviews`` (inner 5-fold CV over ``nb_C`` in {0.1, 1, 10} and
-    ``embedding_weight`` in {0, 0.01, 0.03, 0.1}; see the README).  ``C=100`` and
-    ``embedding_C=0.01`` were chosen earlier on the same folds (``embedding_C``:
-    nested CV picks 0.01 in 7 of 10 training parts too).  Every model is a fresh,
-    unfitted ``Pipeline``: all that is learned (vocabularies, IDF, ratios, scalers)
-    is learned in ``fit``.
+    ``alpha=1`` is the paper's.  ``C=100``, ``nb_C=10`` and ``embedding_C=0.01`` were
+    chosen by nested cross-validation on ``movie_reviews``.  Every model is a fresh,
+    unfitted estimator: all that is learned (vocabularies, IDF, ratios, scalers) is
+    learned in ``fit``.
     """
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -91,7 +93,8 @@ def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: 
     check_float("embedding_C", embedding_C, low=0, low_open=True)
     check_float("nb_C", nb_C, low=0, low_open=True)
     check_float("alpha", alpha, low=0, low_open=True)
-    check_float("embedding_weight", embedding_weight, low=0)
+    if embedding_weight is not None:
+        check_float("embedding_weight", embedding_weight, low=0)
 
     def tfidf() -> TfidfVectorizer:
         return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
@@ -112,7 +115,9 @@ def sentiment_models(vectors: WordVectors | str | os.PathLike[str], *, pooling: 
         "embeddings": Pipeline([("embeddings", embeddings()),
                                 ("clf", classifier(embedding_C))]),
         "nb": Pipeline([("nb", nb()), ("clf", classifier(nb_C))]),
-        "combined": Pipeline([
+        "combined": CombinedClassifier(vectors, pooling=pooling, alpha=alpha,
+                                       max_iter=max_iter) if embedding_weight is None else
+        Pipeline([
             ("features", FeatureUnion([("nb", nb()), ("embeddings", embeddings())],
                                       transformer_weights={"nb": 1.0,
                                                            "embeddings": embedding_weight})),
@@ -154,7 +159,7 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
                              *, folds: int = 10, seed: int = 0,
                              models: Sequence[str] = MODELS, pooling: str = "mean",
                              C: float = 100.0, embedding_C: float = 0.01, nb_C: float = 10.0,
-                             embedding_weight: float = 0.1, alpha: float = 1.0,
+                             embedding_weight: float | None = None, alpha: float = 1.0,
                              n_jobs: int = 1, transform_runs: int = 5,
                              inner_folds: int | None = None,
                              log: Callable[[str], None] | None = None) -> SentimentReport:
@@ -181,22 +186,22 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
         documents this many times after one ``fit``; the report keeps the median
         (``0``: not timed).
     inner_folds : int, optional
-        Nested cross-validation: the "nb" and "combined" models choose ``nb_C`` in
-        :data:`NB_C_GRID` (and the combined model ``embedding_weight`` in
-        :data:`EMBEDDING_WEIGHT_GRID`) by ``GridSearchCV`` with
+        Nested cross-validation: the "nb" model (and a combined model with a fixed
+        ``embedding_weight``) choose ``nb_C`` in :data:`NB_C_GRID` (and
+        ``embedding_weight`` in :data:`EMBEDDING_WEIGHT_GRID`) by ``GridSearchCV`` with
         ``StratifiedKFold(inner_folds, shuffle=True, random_state=seed)`` inside each
         outer training part, then refit there; ``nb_C`` and ``embedding_weight`` are
         then unused.  The choices are in ``SentimentReport.chosen``.  About 10 times
         slower (tokenizing is cached per inner training part in a temporary folder,
         a few hundred MB for 2,000 reviews, removed after each outer fold).
     log : callable, optional
-        Called with a line of progress after each model.
+        Called with a line of progress after each fold and each model.
 
     Returns
     -------
     SentimentReport
     """
-    from sklearn.model_selection import StratifiedKFold, cross_validate
+    from sklearn.model_selection import StratifiedKFold
 
     check_int("folds", folds, low=2)
     check_int("seed", seed, low=0, high=2**32 - 1)
@@ -213,7 +218,9 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
         raise ValueError(f"sentiment needs at least 2 labels; got {data.classes}")
     pipelines = sentiment_models(vectors, pooling=pooling, C=C, embedding_C=embedding_C,
                                  nb_C=nb_C, embedding_weight=embedding_weight, alpha=alpha)
-    weight = pipelines["combined"].get_params()["features__transformer_weights"]["embeddings"]
+    tuned = isinstance(pipelines["combined"], CombinedClassifier)
+    weight = "tuned" if tuned else \
+        pipelines["combined"].get_params()["features__transformer_weights"]["embeddings"]
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     labels = np.asarray(data.labels)
     report = SentimentReport({}, folds, seed, len(data), data.class_counts(),
@@ -236,19 +243,50 @@ def cross_validate_sentiment(data: LabelledTexts, vectors: WordVectors | str | o
                 + (f" with {inner_folds}-fold inner search" if inner_folds and
                    name in ("nb", "combined") else "")
                 + f", {'all cores' if n_jobs == -1 else f'{n_jobs} job(s)'} ...")
-        if inner_folds is not None and name in ("nb", "combined"):
+        if inner_folds is not None and name == "nb" or (
+                inner_folds is not None and name == "combined" and not tuned):
             inner = StratifiedKFold(n_splits=inner_folds, shuffle=True, random_state=seed)
             scores, report.chosen[name] = _nested_cv(pipelines[name], name, data.texts, labels,
                                                      cv, inner, n_jobs)
         else:
-            scores = cross_validate(pipelines[name], data.texts, labels, cv=cv,
-                                    scoring="accuracy", n_jobs=n_jobs)["test_score"]
+            scores, chosen = _folds(pipelines[name], name, data.texts, labels, cv, n_jobs, log)
+            if chosen:
+                report.chosen[name] = chosen
         report.scores[name] = [float(s) for s in scores]
         report.fit_seconds[name] = time.perf_counter() - t0
         if log is not None:
             log(f"{name}: {report.mean(name):.4f} ± {report.std(name):.4f} "
                 f"({report.fit_seconds[name]:.1f} s)")
     return report
+
+
+def _folds(model: Any, name: str, texts: list[str], labels: np.ndarray, cv: Any,
+           n_jobs: int, log: Callable[[str], None] | None
+           ) -> tuple[list[float], list[dict[str, Any]]]:
+    """Accuracy of ``model`` on each fold (folds in parallel, one log line as each
+    ends), and what a :class:`CombinedClassifier` chose in each."""
+    from joblib import Parallel, delayed
+
+    splits = list(cv.split(texts, labels))
+    runs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(_one_fold)(model, texts, labels, train, test, k)
+        for k, (train, test) in enumerate(splits))
+    scores: list[float] = [0.0] * len(splits)
+    chosen: list[dict[str, Any]] = [{} for _ in splits]
+    for done, (k, score, best) in enumerate(runs, 1):
+        scores[k], chosen[k] = score, best
+        if log is not None:
+            picked = "" if not best else " (" + ", ".join(f"{a}={b}" for a, b in best.items()) + ")"
+            log(f"  {name} fold {k + 1} ({done}/{len(splits)} done): accuracy {score:.4f}{picked}")
+    return scores, [c for c in chosen if c]
+
+
+def _one_fold(model: Any, texts: list[str], labels: np.ndarray, train: np.ndarray,
+              test: np.ndarray, k: int) -> tuple[int, float, dict[str, Any]]:
+    from sklearn.base import clone
+    fitted = clone(model).fit([texts[i] for i in train], labels[train])
+    score = float(np.mean(fitted.predict([texts[i] for i in test]) == labels[test]))
+    return k, score, dict(getattr(fitted, "best_params_", {}))
 
 
 def _nested_cv(model: Any, name: str, texts: list[str], labels: np.ndarray, cv: Any,
@@ -287,10 +325,12 @@ def format_report(report: SentimentReport) -> str:
     """The report as text: one line per model, accuracy mean ± std over the folds."""
     counts = ", ".join(f"{k} {v}" for k, v in report.class_counts.items())
     st = report.settings
+    weight = st.get("embedding_weight")
+    shown = weight if isinstance(weight, str) else f"{weight:.4g}"
     if st.get("inner_folds"):
-        nb = f"nb_C and embedding_weight by nested CV ({st['inner_folds']} inner folds)"
+        nb = f"nb_C by nested CV ({st['inner_folds']} inner folds), embedding_weight={shown}"
     else:
-        nb = f"nb_C={st.get('nb_C')}, embedding_weight={st.get('embedding_weight'):.4g}"
+        nb = f"nb_C={st.get('nb_C')}, embedding_weight={shown}"
     lines = [(f"{report.n_documents} documents ({counts}); {report.folds}-fold stratified "
               f"cross-validation, random_state={report.seed}; pooling={st.get('pooling')}, "
               f"C={st.get('C')}, embedding_C={st.get('embedding_C')}, {nb}, "
@@ -302,9 +342,10 @@ def format_report(report: SentimentReport) -> str:
                      f"{report.fit_seconds.get(name, float('nan')):.1f} s)")
     for name, chosen in report.chosen.items():
         tally = Counter(tuple(c.items()) for c in chosen)
-        picks = "; ".join(", ".join(f"{k}={v:g}" for k, v in key)
+        picks = "; ".join(", ".join(f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}"
+                                    for k, v in key)
                           + f" in {n} fold{'s' * (n != 1)}" for key, n in tally.most_common())
-        lines.append(f"{_MODEL_TITLES[name]}: nested CV chose {picks}")
+        lines.append(f"{_MODEL_TITLES[name]}: chose {picks}")
     if report.transform_seconds is not None:
         lines.append(f"EmbeddingVectorizer.transform of {report.n_documents} documents "
                      f"(raw text, tokenizing included), median of {report.transform_runs} "

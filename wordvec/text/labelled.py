@@ -79,9 +79,11 @@ class LabelledTexts:
 def load_labelled(source: str | os.PathLike[str], **options: Any) -> LabelledTexts:
     """Load labelled text from a folder, a ``.csv``/``.tsv`` file or an NLTK corpus name.
 
-    A folder goes to :func:`load_folders`, a file to :func:`load_table`, anything
-    else (``"movie_reviews"``, ``"nltk:movie_reviews"``) to :func:`load_nltk`;
-    ``options`` are passed on.
+    A folder goes to :func:`load_folders`, a file to :func:`load_table`, a
+    sentence-level task (``"pros_cons"``, ``"product_reviews"``:
+    :mod:`wordvec.text.sentence_tasks`) to its loader, anything else
+    (``"movie_reviews"``, ``"nltk:movie_reviews"``) to :func:`load_nltk`; ``options``
+    are passed on.
     """
     if not isinstance(source, (str, os.PathLike)):
         raise ValueError(f"source must be a path or an NLTK corpus name; got "
@@ -97,6 +99,9 @@ def load_labelled(source: str | os.PathLike[str], **options: Any) -> LabelledTex
     name = str(source)
     if os.sep in name or name.endswith((".csv", ".tsv", ".txt")):
         raise CorpusNotFoundError(f"labelled data {name!r} does not exist")
+    from .sentence_tasks import SENTENCE_TASKS, load_sentence_task
+    if name.removeprefix("nltk:") in SENTENCE_TASKS and not options:
+        return load_sentence_task(name.removeprefix("nltk:"))
     return load_nltk(name.removeprefix("nltk:"), **options)
 
 

@@ -198,12 +198,16 @@ def blend(unit: np.ndarray, reconstruction: np.ndarray, shares: np.ndarray) -> n
 def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, maxn: int = 6,
                  buckets: int = 2_000_000, lam: float = 0.1, n_iter: int = 3,
                  tol: float = 1e-4, min_words: int = 1, n_jobs: int | None = None,
-                 progress: bool = False) -> tuple[Subwords, np.ndarray]:
+                 progress: bool = False, keep_table: bool = True,
+                 stats: dict[str, float] | None = None) -> tuple[Subwords | None, np.ndarray]:
     """Fit n-gram vectors whose means reproduce ``vectors`` (one row per word) by ridge
     least squares (module notes); ``lam`` weighs the penalty against the fit.
 
-    Returns the :class:`Subwords` and the words' reconstructions ``G Z`` (the mean of
-    each word's n-gram vectors, same shape as ``vectors``).  Three CG steps from the
+    Returns the :class:`Subwords` (None with ``keep_table=False``: then only the
+    reconstructions are wanted, and each block of n-gram vectors is dropped once it has
+    given its columns of them, so the table is never held whole) and the words'
+    reconstructions ``G Z`` (the mean of each word's n-gram vectors, same shape as
+    ``vectors``); ``stats`` (a dict), if given, receives the fit's statistics.  Three CG steps from the
     Jacobi start give the hidden words' vectors as good as thirty
     (``benchmarks/study_subwords.py``)."""
     minn = check_int("minn", minn, low=1)  # type: ignore[assignment]
@@ -228,7 +232,7 @@ def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, ma
 
     # The columns are independent problems with the same matrix: solved in blocks of
     # columns, so the solver's work arrays are (n-grams x block), not (n-grams x dim).
-    z = np.empty((used.size, w.shape[1]), dtype=np.float32)
+    z = np.empty((used.size, w.shape[1]) if keep_table else (0, 0), dtype=np.float32)
     recon = np.empty_like(w)
     steps, residual, total = 0, 0.0, 0.0
     starts = range(0, w.shape[1], _COLUMNS)
@@ -237,21 +241,29 @@ def fit_subwords(words: Sequence[str], vectors: np.ndarray, *, minn: int = 3, ma
         for lo in starts:
             b = op.rmatmat(np.ascontiguousarray(w[:, lo:lo + _COLUMNS]))
             z_block, n, res, norm = _solve(apply, inv, b, n_iter, tol)
-            z[:, lo:lo + _COLUMNS] = z_block
+            if keep_table:
+                z[:, lo:lo + _COLUMNS] = z_block
             recon[:, lo:lo + _COLUMNS] = op.matmat(z_block)
+            del z_block
             steps, residual, total = max(steps, n), residual + res ** 2, total + norm ** 2
             line.update()
     finally:
         line.close()
         op.close()
     fit = {"steps": steps, "relative_residual": float(np.sqrt(residual / (total or 1.0))),
-           "lam": lam, "words": len(words), "min_words": min_words}
+           "lam": lam, "words": len(words), "min_words": min_words,
+           "ngram_rows": int(used.size)}
+    if stats is not None:
+        stats.update(fit)
+    if not keep_table:
+        return None, recon
     return Subwords(used, z, minn=minn, maxn=maxn, buckets=buckets, fit=fit), recon
 
 
 def fit_and_blend(words: Sequence[str], counts: np.ndarray, vectors: np.ndarray, *,
-                  weight: float, rare_weight: float, n_jobs: int | None = None,
-                  progress: bool = False) -> tuple[np.ndarray, Subwords]:
+                  weight: float, rare_weight: float, keep: bool = True,
+                  n_jobs: int | None = None, progress: bool = False
+                  ) -> tuple[np.ndarray, Subwords | None, dict[str, float]]:
     """The n-gram step of :func:`wordvec.build`: fit n-gram vectors to the words' unit
     vectors, then blend each word's reconstruction into its unit vector with the shares
     of :func:`blend_weights` (no blend when both weights are 0: the vectors are returned
@@ -259,17 +271,23 @@ def fit_and_blend(words: Sequence[str], counts: np.ndarray, vectors: np.ndarray,
 
     The blend gives every vector what fastText's sum of n-grams gives it: words sharing
     affixes move together (walk : walked, city : cities), and a rare word's noisy vector
-    leans more on its n-grams (``benchmarks/study_subword_blend.py``).  The returned
-    :class:`Subwords` give unseen words vectors as long as the median vector."""
+    leans more on its n-grams (``benchmarks/study_subword_blend.py``).  With ``keep``,
+    the returned :class:`Subwords` give unseen words vectors as long as the median
+    vector (else None: the table is never held whole).  Also returns the fit's
+    statistics."""
     w = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(w, axis=1, keepdims=True)
     unit = w / np.where(norms > 0, norms, 1).astype(np.float32)
-    subwords, recon = fit_subwords(words, unit, n_jobs=n_jobs, progress=progress)
+    stats: dict[str, float] = {}
+    subwords, recon = fit_subwords(words, unit, n_jobs=n_jobs, progress=progress,
+                                   keep_table=keep, stats=stats)
     if weight or rare_weight:
         w = blend(unit, recon, blend_weights(counts, weight, rare_weight))
-    lengths = np.linalg.norm(w, axis=1)
-    subwords.scale = float(np.median(lengths[lengths > 0])) if np.any(lengths > 0) else 1.0
-    return w, subwords
+    del recon
+    if subwords is not None:
+        lengths = np.linalg.norm(w, axis=1)
+        subwords.scale = float(np.median(lengths[lengths > 0])) if np.any(lengths > 0) else 1.0
+    return w, subwords, stats
 
 
 #: Columns of the n-gram vectors solved together (bounds the solver's memory).
