@@ -36,7 +36,7 @@ import numpy as np
 from ._util.validation import check_bool, check_choice, check_int
 from .errors import FormatError
 from .vectors._lookup import normal_form
-from .vectors._ranking import METHODS
+from .vectors._ranking import METHODS, _with_extra
 from .vectors.analogies import analogy_indices
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -237,15 +237,11 @@ def evaluate_similarity(wv: WordVectors, path: str | os.PathLike[str], *,
     gold, model = [], []
     n_unknown = n_subwords = 0
     ngrams = wv.subwords if subwords else None
-
-    def from_ngrams(word: str) -> np.ndarray | None:
-        return _ngram_unit(wv, word)
-
     for a, b, score in pairs:
         ka, kb = (a.upper(), b.upper()) if case_insensitive else (a, b)
         if ngrams is not None and (ka not in vocab or kb not in vocab):
-            va = unit[vocab[ka]] if ka in vocab else from_ngrams(a)
-            vb = unit[vocab[kb]] if kb in vocab else from_ngrams(b)
+            va = unit[vocab[ka]] if ka in vocab else _ngram_unit(wv, a)
+            vb = unit[vocab[kb]] if kb in vocab else _ngram_unit(wv, b)
             if va is not None and vb is not None:
                 gold.append(score)
                 model.append(float(va @ vb))
@@ -428,8 +424,7 @@ def evaluate_analogies(wv: WordVectors, path: str | os.PathLike[str], *,
     id_array = np.array(ids, dtype=np.int64).reshape(-1, 4)
     correct: dict[str, np.ndarray] = {}
     unit = wv.unit_vectors
-    if extra_rows:
-        unit = np.concatenate([unit, np.stack(extra_rows)])
+    unit = _with_extra(unit, extra_rows)
     answers = analogy_indices(unit, id_array[:, :3], methods=methods, topn=1,
                               restrict_vocab=rows, block_size=block_size,
                               never=wv.unusable_rows, candidates=len(keys))

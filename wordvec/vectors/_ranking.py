@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._util.validation import check_int
-from ._lookup import find, unknown_word
+from ._lookup import find, normal_form, unknown_word
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import WordVectors
@@ -96,10 +96,12 @@ def _resolve(wv: WordVectors, words: Iterable[str], unknown: str,
     for word in words:
         idx = find(wv, word)
         if idx is None and extra is not None and wv.subwords is not None \
-                and isinstance(word, str) and wv.has_vector(word):
-            extra.append(wv._unit_of(word))
-            ids.append(len(wv) + len(extra) - 1)
-            continue
+                and isinstance(word, str):
+            v = wv.subwords.vector(normal_form(wv, word))  # hashed once
+            if v is not None:
+                extra.append((v / np.linalg.norm(v)).astype(np.float32))
+                ids.append(len(wv) + len(extra) - 1)
+                continue
         if idx is None or (unusable.size and np.any(unusable == idx)):
             if unknown == "skip":
                 return None
